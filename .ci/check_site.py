@@ -1,0 +1,106 @@
+"""Open every page of the built documentation site in headless Chromium and check what a reader sees.
+
+For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
+between our pages (and to an anchor on them) leads somewhere. A full-page screenshot of each page is saved.
+Exits 1 listing every problem found.
+
+    python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...]
+"""
+import argparse, functools, http.server, re, sys, tempfile, threading, urllib.parse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+                 '--disable-sync', '--no-first-run', '--disable-quic']
+
+
+def serve(site: Path):
+    "Serve `site` on a free localhost port in a background thread."
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    handler = functools.partial(Quiet, directory=str(site))
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def stage_titles(site: Path) -> list[str]:
+    "The sidebar entries every page must show: the stage notebooks' page titles."
+    titles = []
+    for page in sorted(site.glob('[0-9][0-9]_*.html')):
+        m = re.search(r'<title>(.*?)(?: – robopoet)?</title>', page.read_text(encoding='utf-8'))
+        titles.append(m.group(1))
+    return titles
+
+
+def check_page(page, base: str, name: str, stages: list[str], shots: Path) -> list[str]:
+    problems = []
+    resp = page.goto(f'{base}/{name}', wait_until='networkidle')
+    if not resp or resp.status != 200: return [f'{name}: HTTP {resp.status if resp else "no response"}']
+    title = page.title()
+    h1 = page.locator('h1').first.inner_text() if page.locator('h1').count() else ''
+    if not title.strip() or not h1.strip(): problems.append(f'{name}: no title (title={title!r}, h1={h1!r})')
+    sidebar = page.locator('#quarto-sidebar')
+    side_text = sidebar.inner_text() if sidebar.count() else ''
+    for s in stages:
+        if s not in side_text: problems.append(f'{name}: the sidebar does not list {s!r}')
+    imgs = page.eval_on_selector_all('main img, #quarto-document-content img',
+                                     'els => els.map(e => [e.getAttribute("src") || "", e.complete && e.naturalWidth > 0])')
+    for src, ok in imgs:
+        if not ok: problems.append(f'{name}: image did not load: {src[:80]}')
+    links = page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)')
+    for href in sorted(set(links)):
+        url = urllib.parse.urlsplit(href)
+        if not href.startswith(base): continue  # another site: not ours to check offline
+        target = urllib.parse.urlunsplit(url._replace(fragment=''))
+        r = page.request.get(target)
+        if r.status != 200: problems.append(f'{name}: broken link {href} (HTTP {r.status})'); continue
+        if url.fragment and url.path.endswith('.html'):
+            html = r.text()
+            frag = urllib.parse.unquote(url.fragment)
+            if f'id="{frag}"' not in html: problems.append(f'{name}: broken anchor {href}')
+    page.screenshot(path=str(shots/f'{Path(name).stem}.png'), full_page=True)
+    print(f'{name}: title {title!r}, {len(imgs)} images, {len(set(links))} links checked')
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('site', type=Path)
+    ap.add_argument('--shots', type=Path, default=Path('.ci/artifacts/screenshots'))
+    ap.add_argument('--require', nargs='*', default=['index.html', '00_corpus.html'], help='pages that must exist')
+    ap.add_argument('--min-images', nargs='*', default=['00_corpus.html=4'], help='PAGE=N: pages that must show N+ images')
+    ap.add_argument('--chromium', default='/usr/bin/chromium')
+    args = ap.parse_args()
+    args.shots.mkdir(parents=True, exist_ok=True)
+    pages = sorted(p.name for p in args.site.glob('*.html'))
+    problems = [f'missing page {r}' for r in args.require if r not in pages]
+    stages = stage_titles(args.site)
+    srv = serve(args.site)
+    base = f'http://127.0.0.1:{srv.server_port}'
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(profile, executable_path=args.chromium, headless=True,
+                                                       args=CHROMIUM_ARGS, viewport={'width': 1280, 'height': 900})
+        page = browser.new_page()
+        errors = []
+        page.on('pageerror', lambda e: errors.append(str(e)))
+        for name in pages:
+            errors.clear()
+            problems += check_page(page, base, name, stages, args.shots)
+            problems += [f'{name}: JavaScript error: {e}' for e in errors]
+        for spec in args.min_images:
+            name, n = spec.split('=')
+            page.goto(f'{base}/{name}', wait_until='networkidle')
+            got = page.eval_on_selector_all('main img', 'els => els.filter(e => e.complete && e.naturalWidth > 0).length')
+            if got < int(n): problems.append(f'{name}: {got} images shown, expected at least {n}')
+        browser.close()
+    srv.shutdown()
+    print(f'\n{len(pages)} pages checked in Chromium; screenshots in {args.shots}')
+    if problems:
+        print('\nPROBLEMS:\n' + '\n'.join(f'- {p}' for p in problems))
+        sys.exit(1)
+    print('site check passed')
+
+
+if __name__ == '__main__': main()
