@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SUBCOMMANDS', 'usage', 'main']
 
-# %% ../nbs/06_cli.ipynb #c8492a1b
+# %% ../nbs/06_cli.ipynb #3ca69723
 import importlib, sys
 from fastcore.script import anno_parser
 
@@ -37,4 +37,4 @@ def main(argv=None):
     func = getattr(importlib.import_module(mod), fn)
     args = vars(anno_parser(func, prog=f'robopoet {name}').parse_args(rest))
     for extra in ('xtra', 'pdb'): args.pop(extra, None)
-    return func(**args)
+    func(**args)  # a console script exits with main's return value, so return nothing
