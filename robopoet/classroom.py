@@ -61,11 +61,11 @@ def count_solutions(nb:NotebookNode) -> int:
 
 # %% ../nbs/07_classroom.ipynb #a3652fd3
 def make_student_copy(src, # the teacher's notebook
-                      dest, # where to write the student copy: a notebook path, or a folder to write it into
+                      dest, # where to write the student copy: a `.ipynb` path, or a folder to write it into (created if needed)
                      ) -> int:
     "Write the student copy of notebook `src` to `dest`; returns the number of solutions removed."
     src, dest = Path(src), Path(dest)
-    if dest.is_dir(): dest = dest/src.name
+    if dest.is_dir() or dest.suffix != '.ipynb': dest = dest/src.name
     if not src.is_file(): raise FileNotFoundError(f"no notebook at {src}")
     if dest.resolve() == src.resolve():
         raise ValueError(f"refusing to write the student copy over the teacher's notebook {src}: "
