@@ -17,6 +17,7 @@ from robopoet.model import GPT, GPTConfig
 from robopoet.tokenizer import CharTokenizer
 from robopoet.corpus import load_corpus
 from robopoet.sampling import SamplingConfig, sample_tokens, evaluating, encode_prompt, pick_next
+from record import record
 
 PROMPT = 'HAMLET.\nTo be, or not to be, that is the question:\n'
 
@@ -62,6 +63,10 @@ def bench(name, model, tokenizer, n, repeats):
     print(f'  ratio         : {u / c:8.2f}x  (the same {n} tokens written both ways)')
     print(f'  naive         : {n / nv:8.1f} tokens/s   first token after {fn * 1000:7.1f} ms   '
           f'(no cache, the last {cfg.block_size} tokens every step, as nanoGPT): cache is {nv / c:.2f}x faster')
+    return {'model': name, 'params (M)': round(model.num_params() / 1e6, 2), 'new tokens': n,
+            'cache (tokens/s)': round(n / c, 1), 'no cache (tokens/s)': round(n / u, 1), 'naive (tokens/s)': round(n / nv, 1),
+            'ratio cache / no cache': round(u / c, 2), 'first token, cache (ms)': round(fc * 1000, 1),
+            'first token, no cache (ms)': round(fu * 1000, 1)}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -75,10 +80,14 @@ def main():
           f'on {os.cpu_count()} CPUs')
     tokenizer = CharTokenizer.train(load_corpus().train)
     torch.manual_seed(0)
-    bench('default GPTConfig (random weights, character vocabulary)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)), tokenizer, a.tokens, a.repeats)
+    rows = [bench('default GPTConfig (random weights, character vocabulary)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)), tokenizer, a.tokens, a.repeats)]
     if a.checkpoint:
         from robopoet.training import load_model
         model, tok = load_model(a.checkpoint, 'cpu')
-        bench(f'trained {a.checkpoint}', model, tok, a.tokens, a.repeats)
+        rows.append(bench(f'trained {a.checkpoint}', model, tok, a.tokens, a.repeats))
+    record('sampling', f'Generating {a.tokens} tokens on CPU: with the key/value cache and without',
+           figures={'cached / uncached, default model': rows[0]['ratio cache / no cache']},
+           tables=[{'title': 'Generation speed', 'rows': rows}],
+           description='Best of the repeats; the same tokens are written with and without the cache.')
 
 if __name__ == '__main__': main()

@@ -1,0 +1,213 @@
+"""Training benchmarks for robopoet: throughput against an fp32 reference, MFU, memory, time to quality.
+
+    python bench/bench_training.py throughput       # tokens/s, MFU and peak memory, reference vs robopoet
+    python bench/bench_training.py quality          # tiny-shakespeare, char level: wall time to val loss 1.886
+    python bench/bench_training.py original         # Hamlet + Alice with gpt_small.yaml, every tokenizer
+    python bench/bench_training.py all
+
+Every figure is measured in the same run as its baseline: the reference model (a plain nanoGPT-style GPT-2
+in fp32 with torch's default AdamW) runs interleaved with robopoet's trainer, round by round, and the matrix
+product peak used for MFU is measured by this script too. On a shared machine absolute numbers wander;
+the ratios are what to compare. Needs ROBOPOET_DATA (or the texts in the cache) for the corpus.
+"""
+import os
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # same setting as `robopoet train`, for both contenders
+import argparse, math, resource, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+_SCRATCH = tempfile.TemporaryDirectory(prefix='robopoet-bench-')  # checkpoints and logs of the runs; removed at exit
+def scratch() -> str: return tempfile.mkdtemp(dir=_SCRATCH.name)
+
+# ---------------------------------------------------------------- the fp32 reference (nanoGPT-style GPT-2)
+class RefAttention(nn.Module):
+    def __init__(self, d, h, p):
+        super().__init__()
+        self.c_attn, self.c_proj, self.h, self.p = nn.Linear(d, 3*d), nn.Linear(d, d), h, p
+        self.drop = nn.Dropout(p)
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.h, C // self.h).transpose(1, 2) for t in (q, k, v))
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=self.p if self.training else 0, is_causal=True)
+        return self.drop(self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C)))
+
+class RefBlock(nn.Module):
+    def __init__(self, d, h, p):
+        super().__init__()
+        self.ln_1, self.ln_2, self.attn = nn.LayerNorm(d), nn.LayerNorm(d), RefAttention(d, h, p)
+        self.mlp = nn.Sequential(nn.Linear(d, 4*d), nn.GELU(), nn.Linear(4*d, d), nn.Dropout(p))
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+class RefGPT(nn.Module):
+    def __init__(self, V, T, L, H, D, p):
+        super().__init__()
+        self.wte, self.wpe, self.drop = nn.Embedding(V, D), nn.Embedding(T, D), nn.Dropout(p)
+        self.h = nn.ModuleList(RefBlock(D, H, p) for _ in range(L))
+        self.ln_f, self.lm_head = nn.LayerNorm(D), nn.Linear(D, V, bias=False)
+        self.lm_head.weight = self.wte.weight
+    def forward(self, idx, targets):
+        x = self.drop(self.wte(idx) + self.wpe(torch.arange(idx.shape[1])))
+        for b in self.h: x = b(x)
+        logits = self.lm_head(self.ln_f(x))
+        return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+
+# ---------------------------------------------------------------- measurements
+SHAPES = {  # name: (n_layer, n_head, n_embd, block_size, batch_size, dropout)
+    'gpt_small': (6, 8, 256, 128, 32, 0.1),
+    'small': (4, 4, 128, 64, 12, 0.0),
+}
+
+def matmul_peak(dtype, n=1024, seconds=1.5) -> float:
+    "Best GFLOP/s of an n x n matrix product in `dtype` over a few tries."
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+    a @ b
+    best, t_end = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < t_end:
+        t = time.perf_counter(); a @ b; best = max(best, 2 * n**3 / (time.perf_counter() - t) / 1e9)
+    return best
+
+def flops_per_token(n_params_no_emb, vocab, L, D, T) -> float:
+    "Training FLOPs per token: 6 per weight (forward + backward) plus attention's score and value products."
+    return 6 * (n_params_no_emb + vocab * D) + 12 * L * D * T
+
+def make_trainer(shape, precision, tmp, data='tinyshakespeare'):
+    from robopoet.config import load_config
+    from robopoet.training import Trainer
+    L, H, D, T, B, p = SHAPES[shape]
+    cfg = load_config('char_cpu', [f'name={shape}_{precision}', f'data.sources=[{data}]', f'model.n_layer={L}',
+                                   f'model.n_head={H}', f'model.n_embd={D}', f'model.block_size={T}', f'model.dropout={p}',
+                                   f'training.batch_size={B}', f'training.precision={precision}', 'training.max_steps=100000',
+                                   f'training.checkpoint_dir={tmp}/ck', f'training.log_dir={tmp}/logs'])
+    return Trainer(cfg, device='cpu', overwrite=True, progress=False)
+
+def throughput(shape, rounds=3, steps=None, precisions=('fp32', 'bf16')):
+    "Tokens/s of the reference and of robopoet's `Trainer.train_step`, interleaved round by round."
+    from robopoet.training import cpu_has_fast_bf16
+    L, H, D, T, B, p = SHAPES[shape]
+    steps = steps or (6 if shape == 'gpt_small' else 25)
+    tmp = scratch()
+    trainers = {prec: make_trainer(shape, prec, tmp) for prec in precisions}
+    V = next(iter(trainers.values())).tokenizer.vocab_size
+    torch.manual_seed(0)
+    ref = RefGPT(V, T, L, H, D, p)
+    ref_opt = torch.optim.AdamW(ref.parameters(), lr=6e-4, betas=(0.9, 0.95), weight_decay=0.01)
+    x = torch.randint(0, V, (B, T)); y = torch.randint(0, V, (B, T))
+    def ref_step():
+        loss = ref(x, y); loss.backward()
+        torch.nn.utils.clip_grad_norm_(ref.parameters(), 1.0); ref_opt.step(); ref_opt.zero_grad(set_to_none=True)
+    contenders = {'reference fp32': ref_step, **{f'robopoet {k}': v.train_step for k, v in trainers.items()}}
+    for f in contenders.values(): f()  # warm up
+    rates = {k: [] for k in contenders}
+    slow_bf16 = not cpu_has_fast_bf16()  # emulated bf16 is ~10x slower: time fewer of its steps
+    for _ in range(rounds):
+        for k, f in contenders.items():
+            n = max(1, steps // 6) if slow_bf16 and k.endswith('bf16') else steps
+            t = time.perf_counter()
+            for _ in range(n): f()
+            rates[k].append(n * B * T / (time.perf_counter() - t))
+    n_no_emb = sum(q.numel() for q in ref.parameters()) - V * D - T * D
+    fpt = flops_per_token(n_no_emb, V, L, D, T)
+    return {k: statistics.median(v) for k, v in rates.items()}, {k: v for k, v in rates.items()}, fpt
+
+def report_throughput(args):
+    from robopoet.training import cpu_has_fast_bf16
+    peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
+    print(f"matrix-product peak measured now: fp32 {peak32:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s "
+          f"(CPU does bf16 in hardware: {cpu_has_fast_bf16()}; {torch.get_num_threads()} threads)")
+    reference_rate = {'gpt_small': 3500, 'small': 13500}  # the issue's reference on its 2-core machine
+    for shape in args.shapes:
+        med, all_rates, fpt = throughput(shape, args.rounds)
+        ref = med['reference fp32']
+        print(f"\n{shape} {SHAPES[shape]} (n_layer, n_head, n_embd, context, batch, dropout); "
+              f"{fpt/1e6:.2f} MFLOP per token")
+        for k, v in med.items():
+            peak = peak16 if k.endswith('bf16') else peak32
+            print(f"  {k:16} {v:9,.0f} tokens/s  x{v/ref:4.2f} vs reference  MFU {v*fpt/1e9/peak:6.1%} of "
+                  f"{'bf16' if k.endswith('bf16') else 'fp32'} peak   rounds: {', '.join(f'{r:,.0f}' for r in all_rates[k])}")
+        print(f"  (the issue's reference machine: {reference_rate[shape]:,} tokens/s in fp32)")
+    print(f"\npeak memory (max RSS of this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB")
+
+
+# ---------------------------------------------------------------- time to quality
+QUALITY_RECIPE = [  # tiny-shakespeare at character level, tuned for wall time to val loss 1.886 on 2 CPU cores
+    'data.sources=[tinyshakespeare]', 'data.tokenizer=char', 'data.random_offsets=true',
+    'model.block_size=64', 'model.n_layer=4', 'model.n_head=4', 'model.n_embd=128', 'model.dropout=0.0',
+    'model.rotary=true', 'model.norm=rmsnorm', 'model.bias=false',
+    'optim.lr=4.0e-3', 'optim.min_lr=4.0e-4', 'optim.warmup_steps=30', 'optim.weight_decay=0.1',
+    'training.batch_size=32', 'training.max_steps=1500', 'training.eval_every=25', 'training.patience=0',
+]
+
+def report_quality(args):
+    from robopoet.config import load_config
+    from robopoet.training import Trainer
+    target = 1.886
+    tmp = scratch()
+    recipe = QUALITY_RECIPE + [f'training.checkpoint_dir={tmp}/ck', f'training.log_dir={tmp}/logs'] + args.overrides
+    cfg = load_config('char_cpu', ['name=quality', *recipe])
+    t0 = time.perf_counter()
+    tr = Trainer(cfg, device='cpu', overwrite=True, progress=False)
+    setup = time.perf_counter() - t0
+    reached, train_time, eval_time = None, 0.0, 0.0
+    print(f"recipe: {' '.join(recipe[:-2])}\nsetup (corpus, tokenizer, model) {setup:.1f}s; "
+          f"{tr.model_config.block_size*cfg.training.batch_size} tokens per step; validation = all "
+          f"{tr.n_valid_tokens:,} tokens of the last 10%")
+    print(f"{'step':>6} {'train s':>8} {'wall s':>8} {'train loss':>10} {'val loss':>9}")
+    start = time.perf_counter()
+    while tr.step < cfg.training.max_steps:
+        t = time.perf_counter(); loss, _, _ = tr.train_step(); train_time += time.perf_counter() - t
+        if tr.step % cfg.training.eval_every == 0 and (tr.step >= args.quality_from or tr.step % 100 == 0):
+            t = time.perf_counter(); val = tr.evaluate(); eval_time += time.perf_counter() - t
+            wall = time.perf_counter() - start
+            print(f"{tr.step:6d} {train_time:8.1f} {wall:8.1f} {loss:10.3f} {val:9.4f}", flush=True)
+            if val <= target: reached = (tr.step, train_time, wall); break
+    if reached:
+        step, tt, wall = reached
+        print(f"\nval loss {val:.4f} <= {target} after {step} steps: {tt:.1f}s of training, {wall:.1f}s wall including "
+              f"{eval_time:.1f}s of exact validations ({wall + setup:.1f}s with setup); target: <= 40 s "
+              f"(one third of the reference's 2 minutes)")
+    else: print(f"\ntarget {target} not reached in {cfg.training.max_steps} steps ({train_time:.1f}s of training)")
+
+
+# ---------------------------------------------------------------- the original project's goals
+def report_original(args):
+    from robopoet.config import load_config
+    from robopoet.training import train
+    tmp = scratch()
+    extras = {'word': [], 'char': [], 'bpe': ['data.tokenizer_args={vocab_size: 2048}']}
+    for kind in args.kinds:
+        extra = extras[kind]
+        cfg = load_config('gpt_small', [f'name=gpt_small_{kind}', f'data.tokenizer={kind}', *extra,
+                                        f'training.max_steps={args.steps}', f'training.eval_every={args.eval_every}',
+                                        f'training.checkpoint_dir={tmp}/ck', f'training.log_dir={tmp}/logs', *args.overrides])
+        t = time.perf_counter()
+        r = train(cfg, device='cpu', overwrite=True, progress=False)
+        print(f"gpt_small, {kind:4} tokenizer (vocab {r.tokenizer.vocab_size:,}): best val loss {r.best_val_loss:.3f} "
+              f"at step {r.best_step} ({r.stop_reason}) = {r.bits_per_char:.3f} bits/char, {r.tokens_per_sec:,.0f} tokens/s, "
+              f"{time.perf_counter() - t:.0f}s, peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB",
+              flush=True)
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('what', choices=['throughput', 'quality', 'original', 'all'])
+    ap.add_argument('--shapes', nargs='*', default=list(SHAPES))
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--steps', type=int, default=1500, help="max steps per tokenizer for 'original'")
+    ap.add_argument('--kinds', nargs='*', default=['word', 'char', 'bpe'], help="tokenizers for 'original'")
+    ap.add_argument('--eval-every', type=int, default=50, help="steps between validations for 'original'")
+    ap.add_argument('--quality-from', type=int, default=300, help='quality: validate every eval_every steps from here (every 100 before)')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('overrides', nargs='*', default=[], help='config overrides (section.key=value)')
+    args = ap.parse_args()
+    if args.threads: torch.set_num_threads(args.threads)
+    for what in (['throughput', 'quality', 'original'] if args.what == 'all' else [args.what]):
+        print(f"\n===== {what} =====", flush=True)
+        globals()[f'report_{what}'](args)
