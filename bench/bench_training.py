@@ -19,6 +19,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record import record
+
 
 _SCRATCH = tempfile.TemporaryDirectory(prefix='robopoet-bench-')  # checkpoints and logs of the runs; removed at exit
 def scratch() -> str: return tempfile.mkdtemp(dir=_SCRATCH.name)
@@ -123,6 +126,7 @@ def report_throughput(args):
     print(f"matrix-product peak measured now: fp32 {peak32:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s "
           f"(CPU does bf16 in hardware: {cpu_has_fast_bf16()}; {torch.get_num_threads()} threads)")
     reference_rate = {'gpt_small': 3500, 'small': 13500}  # the issue's reference on its 2-core machine
+    rows = []
     for shape in args.shapes:
         med, all_rates, fpt = throughput(shape, args.rounds)
         ref = med['reference fp32']
@@ -132,8 +136,15 @@ def report_throughput(args):
             peak = peak16 if k.endswith('bf16') else peak32
             print(f"  {k:16} {v:9,.0f} tokens/s  x{v/ref:4.2f} vs reference  MFU {v*fpt/1e9/peak:6.1%} of "
                   f"{'bf16' if k.endswith('bf16') else 'fp32'} peak   rounds: {', '.join(f'{r:,.0f}' for r in all_rates[k])}")
+            rows.append({'shape': shape, 'contender': k, 'tokens/s': round(v), 'vs reference': round(v / ref, 2),
+                         'MFU': f'{v*fpt/1e9/peak:.1%}'})
         print(f"  (the issue's reference machine: {reference_rate[shape]:,} tokens/s in fp32)")
-    print(f"\npeak memory (max RSS of this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
+    print(f"\npeak memory (max RSS of this process): {rss:.0f} MB")
+    record('training_throughput', 'Training throughput: robopoet against an fp32 nanoGPT-style reference, same run',
+           figures={'fp32 matmul peak (GFLOP/s)': peak32, 'bf16 matmul peak (GFLOP/s)': peak16, 'peak memory (MB)': round(rss)},
+           tables=[{'title': 'Tokens per second (median of the rounds)', 'rows': rows}],
+           description='Rounds interleave the contenders; the ratio to the reference is what to compare.')
 
 
 # ---------------------------------------------------------------- time to quality
@@ -173,6 +184,9 @@ def report_quality(args):
         print(f"\nval loss {val:.4f} <= {target} after {step} steps: {tt:.1f}s of training, {wall:.1f}s wall including "
               f"{eval_time:.1f}s of exact validations ({wall + setup:.1f}s with setup); target: <= 40 s "
               f"(one third of the reference's 2 minutes)")
+        record('training_quality', 'Time to validation loss 1.886 on tiny-shakespeare (characters)',
+               figures={'steps': step, 'training seconds': tt, 'wall seconds with validations': wall, 'val loss': val},
+               description='Recipe: ' + ' '.join(recipe[:-2]))
     else: print(f"\ntarget {target} not reached in {cfg.training.max_steps} steps ({train_time:.1f}s of training)")
 
 
@@ -181,6 +195,7 @@ def report_original(args):
     from robopoet.config import load_config
     from robopoet.training import train
     tmp = scratch()
+    rows = []
     extras = {'word': [], 'char': [], 'bpe': ['data.tokenizer_args={vocab_size: 2048}']}
     for kind in args.kinds:
         extra = extras[kind]
@@ -193,6 +208,11 @@ def report_original(args):
               f"at step {r.best_step} ({r.stop_reason}) = {r.bits_per_char:.3f} bits/char, {r.tokens_per_sec:,.0f} tokens/s, "
               f"{time.perf_counter() - t:.0f}s, peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB",
               flush=True)
+        rows.append({'tokenizer': kind, 'vocab': r.tokenizer.vocab_size, 'best val loss': round(r.best_val_loss, 3),
+                     'bits/char': round(r.bits_per_char, 3), 'tokens/s': round(r.tokens_per_sec),
+                     'peak RSS (MB)': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)})
+    record('training_original', "The original project's goals: gpt_small on Hamlet + Alice",
+           tables=[{'title': f'gpt_small, at most {args.steps} steps per tokenizer', 'rows': rows}])
 
 
 if __name__ == '__main__':
