@@ -573,15 +573,13 @@ def generate_cli(model:Param('a checkpoint written by `robopoet train`, e.g. che
                  interactive:bool=False, # a prompt loop: type prompts, read the answers as they are written
                  cache:bool=True): # rerun the model over the whole window for every token (slow; to compare)
     "Write text with a trained model: continue a prompt, or answer prompts typed in the terminal (--interactive)."
-    from robopoet.training import load_model, CheckpointError
+    from robopoet.training import load_model, pick_device, CheckpointError, ConfigError
     try:
         if top_k < 0: raise SamplingError(f"--top_k must be 0 (keep every token) or more, got {top_k}")
         stop = tuple(s.replace('\\n', '\n').replace('\\t', '\t') for s in stop or ())
         config = SamplingConfig(max_new_tokens, temperature, top_k or None, top_p, min_p, repetition_penalty, beams, stop)
         _check_int('--n', n, 1, 10_000)
-        if device == 'auto': device = 'cuda' if torch.cuda.is_available() else 'cpu'
-        if device.startswith('cuda') and not torch.cuda.is_available(): raise SamplingError(f"--device {device}: there is no CUDA GPU here; use --device cpu")
-        net, tokenizer = load_model(model, device)
+        net, tokenizer = load_model(model, pick_device(device))
         if interactive: return interact(net, tokenizer, config, seed, cache)
         _write(net, tokenizer, prompt, config, seed, cache, n)
-    except (SamplingError, CheckpointError) as e: sys.exit(f'robopoet generate: {e}')
+    except (SamplingError, CheckpointError, ConfigError) as e: sys.exit(f'robopoet generate: {e}')

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from fastcore.script import call_parse, Param
 
+from .corpus import atomic_write
+
 # %% auto #0
 __all__ = ['TOKENIZERS', 'UNKNOWN_CHOICES', 'WORD_PATTERN', 'WORD_SPECIALS', 'GPT2_PATTERN', 'BPE_SPECIALS', 'TokenizerError',
            'Tokenizer', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'merge', 'train_merges',
@@ -87,13 +89,7 @@ class Tokenizer:
     def save(self, path) -> Path:
         "Write this tokenizer to `path` as human-readable JSON, atomically."
         path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-        try:
-            with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(_json_text(self.to_dict()))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp): os.unlink(tmp)
+        with atomic_write(path, 'w') as f: f.write(_json_text(self.to_dict()))
         return path
 
     @classmethod

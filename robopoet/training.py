@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from fastcore.script import call_parse, Param
 
 from .config import Config, ConfigError, DataConfig, OptimConfig, TrainingConfig, load_config, config_path, save_config, config_from_dict
-from .corpus import load_corpus, check_window, CorpusError
+from .corpus import load_corpus, check_window, CorpusError, atomic_write
 from .tokenizer import Tokenizer, make_tokenizer, bits_per_char
 from .model import GPT, GPTConfig
 
@@ -157,19 +157,8 @@ CHECKPOINT_FORMAT = 'robopoet-checkpoint'
 
 def save_checkpoint(state:dict, path) -> Path:
     "Write `state` to `path` atomically: a temporary file in the same folder, then a rename."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save({'format': CHECKPOINT_FORMAT, **state}, f)
-            f.flush(); os.fsync(f.fileno())
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions of a normally created file, not mkstemp's owner-only
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
-    return path
+    with atomic_write(path) as f: torch.save({'format': CHECKPOINT_FORMAT, **state}, f)
+    return Path(path)
 
 def read_checkpoint(path, device='cpu') -> dict:
     "The dict in a robopoet checkpoint, loaded with `weights_only=True`; `CheckpointError` for anything else."
