@@ -1,10 +1,13 @@
 """Open every page of the built documentation site in headless Chromium and check what a reader sees.
 
 For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
-between our pages (and to an anchor on them) leads somewhere. A full-page screenshot of each page is saved.
-Exits 1 listing every problem found.
+between our pages (and to an anchor on them) leads somewhere; with --katex, the maths has rendered. A
+full-page screenshot of each page is saved. Exits 1 listing every problem found.
 
-    python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...]
+    python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST]
+
+The pages load KaTeX from a CDN, which this machine cannot reach: --katex names a local copy of the same
+release's dist/ folder (`npm install katex@VERSION`), served to the browser in place of the CDN.
 """
 import argparse, functools, http.server, re, sys, tempfile, threading, urllib.parse
 from pathlib import Path
@@ -34,7 +37,18 @@ def stage_titles(site: Path) -> list[str]:
     return titles
 
 
-def check_page(page, base: str, name: str, stages: list[str], shots: Path) -> list[str]:
+def check_math(page, name: str) -> tuple[list[str], int]:
+    "Problems with the page's maths (none rendered, KaTeX errors, delimiters left as text) and how many formulas rendered."
+    rendered, failed = page.locator('.katex').count(), page.locator('.katex-error').count()
+    text = page.locator('main').first.inner_text() if page.locator('main').count() else page.inner_text('body')
+    left = len(re.findall(r'\\\(|\\\[', text))
+    problems = [f'{name}: {what}' for bad, what in [(rendered == 0, 'has maths but none rendered'),
+                                                    (failed, f'{failed} formulas KaTeX could not render'),
+                                                    (left, f'{left} maths delimiters left as text')] if bad]
+    return problems, rendered
+
+
+def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex: bool) -> list[str]:
     problems = []
     resp = page.goto(f'{base}/{name}', wait_until='networkidle')
     if not resp or resp.status != 200: return [f'{name}: HTTP {resp.status if resp else "no response"}']
@@ -60,8 +74,13 @@ def check_page(page, base: str, name: str, stages: list[str], shots: Path) -> li
             html = r.text()
             frag = urllib.parse.unquote(url.fragment)
             if f'id="{frag}"' not in html: problems.append(f'{name}: broken anchor {href}')
+    maths = ''
+    if katex and 'katex.min.js' in page.content():
+        page.wait_for_timeout(200)  # auto-render runs when the deferred scripts have loaded
+        found, rendered = check_math(page, name)
+        problems += found; maths = f', {rendered} formulas rendered'
     page.screenshot(path=str(shots/f'{Path(name).stem}.png'), full_page=True)
-    print(f'{name}: title {title!r}, {len(imgs)} images, {len(set(links))} links checked')
+    print(f'{name}: title {title!r}, {len(imgs)} images, {len(set(links))} links checked{maths}')
     return problems
 
 
@@ -72,6 +91,7 @@ def main():
     ap.add_argument('--require', nargs='*', default=['index.html', '00_corpus.html'], help='pages that must exist')
     ap.add_argument('--min-images', nargs='*', default=['00_corpus.html=4'], help='PAGE=N: pages that must show N+ images')
     ap.add_argument('--chromium', default='/usr/bin/chromium')
+    ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
     args = ap.parse_args()
     args.shots.mkdir(parents=True, exist_ok=True)
     pages = sorted(p.name for p in args.site.glob('*.html'))
@@ -82,12 +102,18 @@ def main():
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         browser = p.chromium.launch_persistent_context(profile, executable_path=args.chromium, headless=True,
                                                        args=CHROMIUM_ARGS, viewport={'width': 1280, 'height': 900})
+        if args.katex:
+            if not (args.katex/'katex.min.js').is_file(): sys.exit(f'--katex {args.katex}: no katex.min.js there')
+            def local_katex(route):
+                f = args.katex/urllib.parse.urlsplit(route.request.url).path.split('/dist/', 1)[1]
+                route.fulfill(path=str(f)) if f.is_file() else route.fulfill(status=404)
+            browser.route('https://cdn.jsdelivr.net/npm/katex@*/dist/**', local_katex)
         page = browser.new_page()
         errors = []
         page.on('pageerror', lambda e: errors.append(str(e)))
         for name in pages:
             errors.clear()
-            problems += check_page(page, base, name, stages, args.shots)
+            problems += check_page(page, base, name, stages, args.shots, bool(args.katex))
             problems += [f'{name}: JavaScript error: {e}' for e in errors]
         for spec in args.min_images:
             name, n = spec.split('=')

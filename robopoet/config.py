@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 # %% auto #0
-__all__ = ['SECTIONS', 'PRECISIONS', 'TOKENIZERS', 'CONFIG_DIR', 'ConfigError', 'DataConfig', 'OptimConfig', 'TrainingConfig',
-           'Config', 'coerce', 'model_fields', 'read_section', 'read_model', 'check', 'config_from_dict',
-           'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config']
+__all__ = ['SECTIONS', 'PRECISIONS', 'OPTIMIZERS', 'TOKENIZERS', 'CONFIG_DIR', 'ConfigError', 'DataConfig', 'OptimConfig',
+           'TrainingConfig', 'Config', 'coerce', 'model_fields', 'read_section', 'read_model', 'check',
+           'config_from_dict', 'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config']
 
 # %% ../nbs/04_config.ipynb #13c42681
 class ConfigError(ValueError):
@@ -32,7 +32,8 @@ class DataConfig:
 
 @dataclass
 class OptimConfig:
-    "AdamW and its learning-rate schedule: linear warm-up, then cosine decay to `min_lr`."
+    "The optimiser and its learning-rate schedule: linear warm-up, then cosine decay to `min_lr`."
+    optimizer: str = 'adamw'  # 'adamw', or 'muon': Muon for the blocks' weight matrices, AdamW for the rest
     lr: float = 6e-4  # peak learning rate, reached at the end of the warm-up
     min_lr: float = 1e-6  # where the cosine ends, at `training.max_steps`
     warmup_steps: int = 100  # optimiser steps of linear warm-up from 0
@@ -40,6 +41,7 @@ class OptimConfig:
     betas: list[float] = field(default_factory=lambda: [0.9, 0.95])  # AdamW's moment decay rates
     eps: float = 1e-8  # AdamW's epsilon
     grad_clip: float = 1.0  # clip the global gradient norm to this; 0 turns clipping off
+    momentum: float = 0.95  # Muon's momentum (with optimizer: muon)
 
 @dataclass
 class TrainingConfig:
@@ -149,6 +151,7 @@ def read_model(d, where:str='model') -> dict:
 
 # %% ../nbs/04_config.ipynb #9f8f2239
 PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
+OPTIMIZERS = ('adamw', 'muon')
 TOKENIZERS = ('char', 'word', 'bpe')
 
 def check(cfg:Config) -> Config:
@@ -160,6 +163,8 @@ def check(cfg:Config) -> Config:
     need(len(d.sources) > 0, 'data.sources', "must name at least one text")
     need(0 < d.valid_frac < 1, 'data.valid_frac', f"must be between 0 and 1, not {d.valid_frac}")
     need(d.stride >= 0, 'data.stride', "must be 0 (half the context) or positive")
+    need(o.optimizer in OPTIMIZERS, 'optim.optimizer', f"must be one of {', '.join(OPTIMIZERS)}, not {o.optimizer!r}")
+    need(0 <= o.momentum < 1, 'optim.momentum', f"must be in [0, 1), not {o.momentum}")
     need(o.lr > 0, 'optim.lr', f"must be positive, not {o.lr}")
     need(0 <= o.min_lr <= o.lr, 'optim.min_lr', f"must be between 0 and optim.lr ({o.lr}), not {o.min_lr}")
     need(o.warmup_steps >= 0, 'optim.warmup_steps', "must be 0 or more")

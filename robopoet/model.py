@@ -90,7 +90,7 @@ class MLP(nn.Module):
 
     def forward(self, x):
         h = self.c_fc(x)
-        if self.kind == 'gelu': h = F.gelu(h, approximate='tanh')  # GPT-2's GELU
+        if self.kind == 'gelu': h = F.gelu(h)  # GPT-2 used tanh's approximation: within 1e-3, 2.5x slower on CPUs
         elif self.kind == 'relu2': h = F.relu(h).square()
         else:
             a, b = h.chunk(2, dim=-1)
@@ -337,7 +337,7 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
             raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model {c.vocab_size}: not the model's tokenizer")
     eos = getattr(tokenizer, 'eos_id', None)
     hf_cfg = GPT2Config(vocab_size=c.vocab_size, n_positions=c.block_size, n_embd=c.n_embd, n_layer=c.n_layer,
-                        n_head=c.n_head, activation_function='gelu_new', resid_pdrop=c.dropout, embd_pdrop=c.dropout,
+                        n_head=c.n_head, activation_function='gelu', resid_pdrop=c.dropout, embd_pdrop=c.dropout,
                         attn_pdrop=c.dropout, layer_norm_epsilon=1e-5, bos_token_id=eos, eos_token_id=eos,
                         tie_word_embeddings=c.tie_weights)
     hf_model = GPT2LMHeadModel(hf_cfg)

@@ -8,9 +8,8 @@ import csv, math, os, sys, tempfile, time, contextlib, pickle, zipfile
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
-# Threads that wait for each other by spinning are 10x slower on a busy machine; sleeping costs little.
-# (Only takes effect when torch has not been imported yet, as with `robopoet train`.)
-os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+# Threads spin briefly, then sleep, while waiting for work (see "Threads on a CPU"); read when torch starts.
+if 'OMP_WAIT_POLICY' not in os.environ: os.environ.setdefault('GOMP_SPINCOUNT', '1000')
 import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, Param
@@ -21,10 +20,11 @@ from .tokenizer import Tokenizer, make_tokenizer, bits_per_char
 from .model import GPT, GPTConfig
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'CSV_FIELDS', 'USER_ERRORS', 'TokenWindows', 'Batches', 'valid_windows', 'param_groups',
-           'make_optimizer', 'lr_at', 'pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast',
-           'CheckpointError', 'TrainingError', 'save_checkpoint', 'read_checkpoint', 'load_model', 'dist_env',
-           'check_writable', 'compatibility_problems', 'TrainResult', 'Trainer', 'plt_close', 'train', 'train_cli']
+__all__ = ['CHECKPOINT_FORMAT', 'CSV_FIELDS', 'USER_ERRORS', 'TokenWindows', 'Batches', 'valid_windows', 'param_groups', 'adamw',
+           'orthogonalize', 'Muon', 'Optimizers', 'muon_params', 'make_optimizer', 'lr_at', 'pick_device',
+           'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'CheckpointError', 'TrainingError', 'save_checkpoint',
+           'read_checkpoint', 'load_model', 'dist_env', 'check_writable', 'compatibility_problems', 'TrainResult',
+           'Trainer', 'plt_close', 'train', 'train_cli']
 
 # %% ../nbs/04_training.ipynb #ff428687
 class TokenWindows:
@@ -96,17 +96,85 @@ def valid_windows(ids, block_size:int) -> list[tuple]:
     return xs, ys, ((tail[None, :-1], tail[None, 1:]) if len(tail) > 1 else None)
 
 # %% ../nbs/04_training.ipynb #b09c7963
-def param_groups(model, weight_decay:float) -> list[dict]:
-    "AdamW parameter groups: decay for matrices (2+ dims), none for biases and norm gains."
-    params = [p for p in model.parameters() if p.requires_grad]
+def param_groups(model, weight_decay:float, exclude=()) -> list[dict]:
+    "AdamW parameter groups: decay for matrices (2+ dims), none for biases and norm gains; `exclude` left out."
+    skip = {id(p) for p in exclude}
+    params = [p for p in model.parameters() if p.requires_grad and id(p) not in skip]
     return [{'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
             {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0}]
 
-def make_optimizer(model, optim, device) -> torch.optim.AdamW:
-    "AdamW from an `OptimConfig`, with the fused kernel where torch has one for `device`."
+def adamw(groups, optim):
+    "AdamW over `groups` with the settings of an `OptimConfig`: torch's fused kernel where it has one."
     kw = dict(lr=optim.lr, betas=tuple(optim.betas), eps=optim.eps)
-    try: return torch.optim.AdamW(param_groups(model, optim.weight_decay), fused=True, **kw)
-    except (RuntimeError, TypeError): return torch.optim.AdamW(param_groups(model, optim.weight_decay), **kw)
+    try: return torch.optim.AdamW(groups, fused=True, **kw)
+    except (RuntimeError, TypeError): return torch.optim.AdamW(groups, **kw)
+
+# %% ../nbs/04_training.ipynb #95461f9b
+def orthogonalize(G, # a matrix, e.g. a weight matrix's gradient momentum
+                  steps:int=5, # Newton-Schulz iterations
+                  dtype=torch.float32): # precision of the iterations (bf16 where the hardware multiplies it fast)
+    "`G` with its singular values pushed toward 1 (roughly `U @ V.T` of its SVD), by Newton-Schulz iterations."
+    a, b, c = 3.4445, -4.7750, 2.0315  # quintic coefficients that converge in few steps (Jordan's Muon)
+    X = G.to(dtype)
+    tall = X.shape[0] > X.shape[1]
+    if tall: X = X.T  # iterate on the smaller Gram matrix
+    X = X / X.norm().clamp(min=1e-7)  # singular values <= Frobenius norm = 1
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return (X.T if tall else X).to(G.dtype)
+
+# %% ../nbs/04_training.ipynb #7d889ecc
+class Muon(torch.optim.Optimizer):
+    "Momentum SGD whose step is orthogonalised (`orthogonalize`); for 2-d weight matrices only."
+    def __init__(self, params, lr:float=1e-3, momentum:float=0.95, weight_decay:float=0.1, nesterov:bool=True,
+                 steps:int=5, # Newton-Schulz iterations per step
+                 dtype=torch.float32): # their precision
+        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov, steps=steps))
+        self.dtype = dtype
+        if any(p.dim() != 2 for g in self.param_groups for p in g['params']):
+            raise ValueError("Muon updates 2-d weight matrices only: give other parameters to AdamW")
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for g in self.param_groups:
+            for p in g['params']:
+                if p.grad is None: continue
+                buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
+                buf.mul_(g['momentum']).add_(p.grad)
+                d = p.grad.add(buf, alpha=g['momentum']) if g['nesterov'] else buf
+                p.mul_(1 - g['lr'] * g['weight_decay'])  # decoupled weight decay, as in AdamW
+                p.add_(orthogonalize(d, g['steps'], self.dtype), alpha=-g['lr'] * 0.2 * math.sqrt(max(p.shape)))
+
+# %% ../nbs/04_training.ipynb #a17299cf
+class Optimizers:
+    "Several optimisers that act as one: `param_groups`, `step`, `zero_grad`, `state_dict`, `load_state_dict`."
+    def __init__(self, *optimizers): self.optimizers = optimizers
+    @property
+    def param_groups(self) -> list[dict]: return [g for o in self.optimizers for g in o.param_groups]
+    def step(self):
+        for o in self.optimizers: o.step()
+    def zero_grad(self, set_to_none:bool=True):
+        for o in self.optimizers: o.zero_grad(set_to_none=set_to_none)
+    def state_dict(self) -> dict: return {'optimizers': [o.state_dict() for o in self.optimizers]}
+    def load_state_dict(self, state:dict):
+        states = state.get('optimizers', [])
+        if len(states) != len(self.optimizers):
+            raise ValueError(f"the saved state holds {len(states)} optimiser(s), this one has {len(self.optimizers)}")
+        for o, s in zip(self.optimizers, states): o.load_state_dict(s)
+
+def muon_params(model) -> list:
+    "The weight matrices inside the transformer blocks: what Muon updates."
+    return [p for p in model.transformer.h.parameters() if p.dim() == 2 and p.requires_grad]
+
+def make_optimizer(model, optim, # an `OptimConfig`
+                   precision:str='fp32'): # the run's precision: Muon iterates in bf16 when the run computes in bf16
+    "The optimiser an `OptimConfig` asks for: AdamW, or Muon for the blocks' matrices with AdamW for the rest."
+    if optim.optimizer == 'adamw': return adamw(param_groups(model, optim.weight_decay), optim)
+    mats = muon_params(model)
+    return Optimizers(Muon(mats, lr=optim.lr, momentum=optim.momentum, weight_decay=optim.weight_decay,
+                           dtype=torch.bfloat16 if precision == 'bf16' else torch.float32),
+                      adamw(param_groups(model, optim.weight_decay, exclude=mats), optim))
 
 # %% ../nbs/04_training.ipynb #0b86916e
 def lr_at(step:int, # optimiser steps taken so far
@@ -166,6 +234,9 @@ def read_checkpoint(path, device='cpu') -> dict:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path}: train one with `robopoet train`, or check the path "
                               "(runs write CHECKPOINT_DIR/NAME/last.pth and best.pth)")
+    if not zipfile.is_zipfile(path):  # what torch.save writes; anything else would go to the unsafe legacy loader
+        raise CheckpointError(f"{path} is not a PyTorch checkpoint, or is truncated or corrupt (not a whole zip archive): "
+                              "use the other checkpoint of the run (best.pth or last.pth) or retrain")
     try: ck = torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as e:
         if 'weights only' in str(e).lower():
@@ -219,6 +290,8 @@ def compatibility_problems(ck:dict, cfg:Config, tokenizer) -> list[str]:
     old = ck.get('config', {})
     problems = [f"model.{k} is {old.get('model', {}).get(k)!r} in the checkpoint but {v!r} in the config"
                 for k, v in cfg.model.items() if old.get('model', {}).get(k) != v]
+    if old.get('optim', {}).get('optimizer', 'adamw') != cfg.optim.optimizer:
+        problems.append(f"optim.optimizer is {old.get('optim', {}).get('optimizer', 'adamw')!r} in the checkpoint but {cfg.optim.optimizer!r} in the config")
     for k in ('tokenizer', 'tokenizer_args', 'sources', 'valid_frac'):
         if old.get('data', {}).get(k) != getattr(cfg.data, k):
             problems.append(f"data.{k} is {old.get('data', {}).get(k)!r} in the checkpoint but {getattr(cfg.data, k)!r} in the config")
@@ -310,7 +383,7 @@ class Trainer:
 
         torch.manual_seed(t.seed)
         self.raw_model = GPT(self.model_config).to(self.device)
-        self.optimizer = make_optimizer(self.raw_model, cfg.optim, self.device)
+        self.optimizer = make_optimizer(self.raw_model, cfg.optim, self.precision)
         self.scaler = torch.amp.GradScaler('cuda') if self.precision == 'fp16' else None
         self.step, self.best_val_loss, self.best_step, self.bad_evals, self.history = 0, math.inf, 0, 0, []
         self.saved_step = None
@@ -412,6 +485,7 @@ class Trainer:
         from fastprogress.fastprogress import master_bar, progress_bar, IN_NOTEBOOK
         steps = range(self.step, self.cfg.training.max_steps)
         if not (self.progress and self.is_main): return None, steps
+        if not IN_NOTEBOOK and not sys.stdout.isatty(): return None, steps  # a log file: a line per evaluation
         if not IN_NOTEBOOK: return None, progress_bar(steps, leave=True)
         mb = master_bar(range(1)); mb.names = ['train', 'valid']
         next(iter(mb))
@@ -464,6 +538,9 @@ class Trainer:
                     self._log(row, writer, csv_file)
                     self._save(best=improved)
                     if mb is not None: mb.update_graph([self.curve('train_loss'), self.curve('val_loss')])
+                    if self.progress and self.is_main and not hasattr(bar, 'comment'):  # a log file: no bar
+                        print(f"step {self.step:,}/{t.max_steps:,}: train loss {loss:.3f}, val loss {val:.3f} (best "
+                              f"{self.best_val_loss:.3f}), {row['tokens_per_sec']:,.0f} tokens/s", flush=True)
                     if t.patience and self.bad_evals >= t.patience:
                         stop_reason = 'early_stopping'; break
                 else: self._log(row, writer, csv_file)
