@@ -1,8 +1,8 @@
 """Open every page of the built documentation site in headless Chromium and check what a reader sees.
 
 For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
-between our pages (and to an anchor on them) leads somewhere; with --katex, the maths has rendered. A
-full-page screenshot of each page is saved. Exits 1 listing every problem found.
+between our pages (and to an anchor on them) leads somewhere; with --katex, the maths has rendered. The
+search box finds what it should. A full-page screenshot of each page is saved. Exits 1 listing every problem found.
 
     python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST]
 
@@ -48,6 +48,23 @@ def check_math(page, name: str) -> tuple[list[str], int]:
     return problems, rendered
 
 
+def check_search(page, base: str, query: str, expect: str) -> list[str]:
+    "Type `query` into the site's search box on the home page; a result must lead to page `expect`, and open it."
+    page.goto(f'{base}/index.html', wait_until='networkidle')
+    toggle = page.locator('.sd-search-toggle')
+    if toggle.count() and toggle.first.is_visible(): toggle.first.click()
+    box = page.locator('.smalldocs-search input:visible').first
+    box.fill(query)
+    try: page.wait_for_selector('.search-result', timeout=5000)
+    except Exception: return [f'search for {query!r}: no results']
+    hrefs = page.eval_on_selector_all('.search-result', 'els => els.map(e => e.href)')
+    hit = next((h for h in hrefs if urllib.parse.urlsplit(h).path.endswith('/' + expect)), None)
+    if not hit: return [f'search for {query!r}: no result on {expect} among {len(hrefs)}']
+    r = page.request.get(hit)
+    print(f'search {query!r}: {len(hrefs)} results, one on {expect} (HTTP {r.status})')
+    return [] if r.status == 200 else [f'search result {hit}: HTTP {r.status}']
+
+
 def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex: bool) -> list[str]:
     problems = []
     resp = page.goto(f'{base}/{name}', wait_until='networkidle')
@@ -91,6 +108,8 @@ def main():
     ap.add_argument('--require', nargs='*', default=['index.html', '00_corpus.html'], help='pages that must exist')
     ap.add_argument('--min-images', nargs='*', default=['00_corpus.html=4'], help='PAGE=N: pages that must show N+ images')
     ap.add_argument('--chromium', default='/usr/bin/chromium')
+    ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04_training.html'],
+                    help='QUERY=PAGE: searching QUERY must find PAGE')
     ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
     args = ap.parse_args()
     args.shots.mkdir(parents=True, exist_ok=True)
@@ -115,6 +134,9 @@ def main():
             errors.clear()
             problems += check_page(page, base, name, stages, args.shots, bool(args.katex))
             problems += [f'{name}: JavaScript error: {e}' for e in errors]
+        for spec in args.search:
+            query, expect = spec.rsplit('=', 1)
+            problems += check_search(page, base, query, expect)
         for spec in args.min_images:
             name, n = spec.split('=')
             page.goto(f'{base}/{name}', wait_until='networkidle')
