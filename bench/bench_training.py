@@ -11,7 +11,7 @@ product peak used for MFU is measured by this script too. On a shared machine ab
 the ratios are what to compare. Needs ROBOPOET_DATA (or the texts in the cache) for the corpus.
 """
 import os
-import argparse, math, resource, statistics, subprocess, sys, tempfile, time
+import argparse, resource, statistics, sys, tempfile, time
 from pathlib import Path
 
 import torch

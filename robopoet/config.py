@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_config.ipynb #1d53a58e
 from __future__ import annotations
-import dataclasses, difflib, typing
+import difflib, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 

@@ -5,7 +5,7 @@
 # %% ../nbs/04_training.ipynb #b425165d
 from __future__ import annotations
 import csv, math, os, sys, tempfile, time, contextlib, pickle, zipfile
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass
 from pathlib import Path
 
 # Threads spin briefly, then sleep, while waiting for work (see "Threads on a CPU"); read when torch starts.
@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse, Param
 
-from .config import Config, ConfigError, DataConfig, OptimConfig, TrainingConfig, load_config, config_path, save_config, config_from_dict
+from .config import Config, ConfigError, load_config, config_path
 from .corpus import load_corpus, check_window, CorpusError, atomic_write
 from .tokenizer import Tokenizer, make_tokenizer, bits_per_char
 from .model import GPT, GPTConfig
