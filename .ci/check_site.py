@@ -31,7 +31,7 @@ def serve(site: Path):
 def stage_titles(site: Path) -> list[str]:
     "The sidebar entries every page must show: the stage notebooks' page titles."
     titles = []
-    for page in sorted(site.glob('[0-9][0-9]_*.html')):
+    for page in sorted(site.glob('[0-9][0-9]*_*.html')):
         m = re.search(r'<title>(.*?)(?: – robopoet)?</title>', page.read_text(encoding='utf-8'))
         titles.append(m.group(1))
     return titles
@@ -108,7 +108,7 @@ def main():
     ap.add_argument('--require', nargs='*', default=['index.html', '00_corpus.html'], help='pages that must exist')
     ap.add_argument('--min-images', nargs='*', default=['00_corpus.html=4'], help='PAGE=N: pages that must show N+ images')
     ap.add_argument('--chromium', default='/usr/bin/chromium')
-    ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04_training.html'],
+    ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04f_training.html'],
                     help='QUERY=PAGE: searching QUERY must find PAGE')
     ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
     args = ap.parse_args()

@@ -82,7 +82,7 @@ def main():
     torch.manual_seed(0)
     rows = [bench('default GPTConfig (random weights, character vocabulary)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)), tokenizer, a.tokens, a.repeats)]
     if a.checkpoint:
-        from robopoet.training import load_model
+        from robopoet.checkpoint import load_model
         model, tok = load_model(a.checkpoint, 'cpu')
         rows.append(bench(f'trained {a.checkpoint}', model, tok, a.tokens, a.repeats))
     record('sampling', f'Generating {a.tokens} tokens on CPU: with the key/value cache and without',

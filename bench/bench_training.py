@@ -93,7 +93,7 @@ def make_trainer(shape, precision, tmp, data='tinyshakespeare'):
 
 def throughput(shape, rounds=3, steps=None):
     "Tokens/s of the reference and of robopoet's `Trainer.train_step`, interleaved round by round."
-    from robopoet.training import cpu_has_fast_bf16
+    from robopoet.runtime import cpu_has_fast_bf16
     L, H, D, T, B, p = SHAPES[shape]
     steps = steps or (6 if shape == 'gpt_small' else 25)
     tmp = scratch()
@@ -121,7 +121,7 @@ def throughput(shape, rounds=3, steps=None):
     return {k: statistics.median(v) for k, v in rates.items()}, {k: v for k, v in rates.items()}, fpt
 
 def report_throughput(args):
-    from robopoet.training import cpu_has_fast_bf16
+    from robopoet.runtime import cpu_has_fast_bf16
     peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
     peak = max(peak32, peak16)  # MFU is against the fastest matrix product this machine does
     print(f"matrix-product peak measured now: fp32 {peak32:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s "

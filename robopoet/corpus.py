@@ -4,19 +4,22 @@
 
 # %% ../nbs/00_corpus.ipynb #9a06c615
 from __future__ import annotations
-import contextlib, hashlib, math, os, random, re, tempfile, urllib.error, urllib.request, warnings
+import hashlib, math, os, random, re, urllib.error, urllib.request, warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastcore.script import call_parse
-from fastprogress.fastprogress import progress_bar
+from tqdm.auto import tqdm
+
+from .files import atomic_write
+
 
 # %% auto #0
 __all__ = ['KNOWN_TEXTS', 'DEFAULT_CORPUS', 'CorpusError', 'CorpusNotFoundError', 'KnownText', 'cache_dir', 'search_dirs',
-           'known_text', 'find_text', 'atomic_write', 'download', 'fetch_text', 'read_text', 'strip_gutenberg',
-           'clean_text', 'Document', 'load_document', 'Corpus', 'load_corpus', 'check_window', 'words',
-           'random_passage', 'distinctive_words', 'corpus_cli']
+           'known_text', 'find_text', 'download', 'fetch_text', 'read_text', 'strip_gutenberg', 'clean_text',
+           'Document', 'load_document', 'Corpus', 'load_corpus', 'check_window', 'words', 'random_passage',
+           'distinctive_words', 'corpus_cli']
 
 # %% ../nbs/00_corpus.ipynb #926a7ab8
 class CorpusError(ValueError):
@@ -74,32 +77,15 @@ def find_text(name:str, data_dir=None) -> Path|None:
     fn = known_text(name).filename
     return next((d/fn for d in search_dirs(data_dir) if (d/fn).is_file()), None)
 
-# %% ../nbs/00_corpus.ipynb #7712b9fb
-@contextlib.contextmanager
-def atomic_write(path, mode:str='wb', suffix:str='.tmp'):
-    "Write to a temporary file next to `path` that replaces `path` only when the block finishes without an error."
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix=suffix)
-    try:
-        with os.fdopen(fd, mode, **({} if 'b' in mode else {'encoding': 'utf-8'})) as f:
-            yield f
-            f.flush(); os.fsync(f.fileno())
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions of a normally created file, not mkstemp's owner-only
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
-
+# %% ../nbs/00_corpus.ipynb #b85cc3bd
 def download(url:str, dest, show_progress:bool=True, timeout:float=30) -> Path:
     "Download `url` to `dest` atomically, with a progress bar."
     dest = Path(dest)
     with atomic_write(dest, suffix='.part') as f, urllib.request.urlopen(url, timeout=timeout) as r:
         total, chunk = int(r.headers.get('Content-Length') or 0), 1 << 16
-        n_chunks = max(1, -(-total // chunk))
-        steps = progress_bar(range(n_chunks), leave=False) if show_progress and total else range(n_chunks)
-        for _ in steps: f.write(r.read(chunk))
-        while block := r.read(chunk): f.write(block)  # a server that understated its size
+        with tqdm(total=total or None, unit='B', unit_scale=True, leave=False, disable=not show_progress,
+                  desc=dest.name) as bar:
+            while block := r.read(chunk): f.write(block); bar.update(len(block))
     return dest
 
 # %% ../nbs/00_corpus.ipynb #528d8e31

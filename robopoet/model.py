@@ -11,11 +11,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .checks import SettingError, check_bool, check_choice, check_int, check_number
 from .attention import CausalSelfAttention, LayerCache, RMSNorm, rotary_tables
 
 # %% auto #0
-__all__ = ['NORMS', 'MLPS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'KVCache', 'GPT', 'param_counts', 'draw_gpt',
-           'bytes_to_unicode', 'hf_state_dict', 'bpe_tokens', 'hf_tokenizer', 'save_hf']
+__all__ = ['NORMS', 'MLPS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'KVCache', 'GPT', 'param_counts', 'draw_gpt']
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
@@ -41,23 +41,18 @@ class GPTConfig:
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-                raise ValueError(f"GPTConfig.{name} must be a positive whole number, got {v!r}")
+            check_int(f'GPTConfig.{name}', getattr(self, name), lo=1)
         for name in ('bias', 'rotary', 'qk_norm', 'tie_weights', 'fast_attention'):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"GPTConfig.{name} must be true or false, got {getattr(self, name)!r}")
+            check_bool(f'GPTConfig.{name}', getattr(self, name))
         if self.n_embd % self.n_head:
-            raise ValueError(f"GPTConfig.n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}): "
-                             f"each head gets n_embd // n_head features")
+            raise SettingError(f"GPTConfig.n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}): "
+                               f"each head gets n_embd // n_head features")
         if self.rotary and self.head_dim % 2:
-            raise ValueError(f"rotary embeddings need an even head size, got n_embd/n_head = {self.head_dim}")
-        if not (isinstance(self.dropout, (int, float)) and 0 <= self.dropout < 1):
-            raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}")
-        if not (isinstance(self.rope_base, (int, float)) and self.rope_base > 1):
-            raise ValueError(f"GPTConfig.rope_base must be a number above 1, got {self.rope_base!r}")
-        if self.norm not in NORMS: raise ValueError(f"GPTConfig.norm must be one of {NORMS}, got {self.norm!r}")
-        if self.mlp not in MLPS: raise ValueError(f"GPTConfig.mlp must be one of {MLPS}, got {self.mlp!r}")
+            raise SettingError(f"rotary embeddings need an even head size, got n_embd/n_head = {self.head_dim}")
+        check_number('GPTConfig.dropout', self.dropout, lo=0, hi=1, hi_open=True)
+        check_number('GPTConfig.rope_base', self.rope_base, lo=1, lo_open=True)
+        check_choice('GPTConfig.norm', self.norm, NORMS)
+        check_choice('GPTConfig.mlp', self.mlp, MLPS)
 
     @property
     def head_dim(self): return self.n_embd // self.n_head
@@ -69,7 +64,7 @@ class GPTConfig:
         "A config from a dict (e.g. a YAML file or a checkpoint); unknown keys are refused by name."
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
-        if unknown: raise ValueError(f"unknown GPTConfig key(s) {unknown}: known keys are {sorted(known)}")
+        if unknown: raise SettingError(f"unknown GPTConfig key(s) {unknown}: known keys are {sorted(known)}")
         return cls(**d)
 
 # %% ../nbs/03_gpt.ipynb #19927313
@@ -132,6 +127,11 @@ class KVCache:
         return self.layers[0].length
     @property
     def space(self) -> int: return self.max_len - self.pos  # tokens that still fit
+
+    def reorder(self, rows):
+        "Keep the cached sequences `rows`, in that order (beam search): every layer's keys and values."
+        for layer in self.layers: layer.reorder(rows)
+        self.batch_size = len(rows)
 
     def __len__(self): return self.pos
     def __repr__(self): return f'KVCache(pos={self.pos}, max_len={self.max_len}, layers={len(self.layers)})'
@@ -267,91 +267,3 @@ def draw_gpt(config:GPTConfig, # the model to draw
     box(13.1, f'LM head  {c.n_embd} × {c.vocab_size:,}' + ('\n(tied to the token embedding)' if c.tie_weights else ' (own weights)'), '#cfe2f3')
     arrow(13.6, 14.2); box(14.6, f'logits  (B, T, {c.vocab_size:,})  → next-token probabilities', '#eeeeee')
     return ax
-
-# %% ../nbs/03_gpt.ipynb #f5ed5e7f
-def bytes_to_unicode() -> dict:
-    "GPT-2's map from each byte to a printable character, used to write byte-level tokens as text."
-    bs = list(range(ord('!'), ord('~')+1)) + list(range(ord('¡'), ord('¬')+1)) + list(range(ord('®'), ord('ÿ')+1))
-    cs, n = bs[:], 0
-    for b in range(256):
-        if b not in bs: bs.append(b); cs.append(256 + n); n += 1
-    return dict(zip(bs, map(chr, cs)))
-
-def hf_state_dict(model:GPT) -> dict:
-    "The weights of a GPT-2 style `model`, named and shaped as in `transformers.GPT2LMHeadModel`."
-    c = model.config
-    bad = [f"{k}={getattr(c, k)!r}" for k, ok in [('rotary', not c.rotary), ('norm', c.norm == 'layernorm'),
-                                                   ('qk_norm', not c.qk_norm), ('mlp', c.mlp == 'gelu')] if not ok]
-    if bad: raise ValueError(f"only GPT-2 style models can be exported to GPT2LMHeadModel; this one has {', '.join(bad)}")
-    sd, out = model.state_dict(), {}
-    for k, v in sd.items():
-        v = v.detach().float().cpu()
-        if k.endswith(('c_attn.weight', 'c_proj.weight', 'c_fc.weight')): v = v.t()  # GPT-2's Conv1D: (in, out)
-        out[k] = v.contiguous()
-    if not c.bias:  # GPT-2 always has biases: zero ones compute the same
-        for k, v in list(out.items()):
-            if k.endswith('.weight') and ('ln_' in k or k.endswith(('c_attn.weight', 'c_proj.weight', 'c_fc.weight'))):
-                out[k[:-len('weight')] + 'bias'] = torch.zeros(v.shape[-1] if 'ln_' not in k else v.shape[0])
-    if c.tie_weights: out.pop('lm_head.weight', None)
-    return out
-
-def bpe_tokens(tokenizer) -> tuple[list, list]:
-    "The tokens of a byte-level BPE `tokenizer` as GPT-2 strings (id order), and its merges as string pairs."
-    d = tokenizer.to_dict()
-    if d.get('kind') != 'bpe':
-        raise ValueError(f"only a byte-level BPE tokenizer can be exported for GPT-2, got a {d.get('kind')!r} tokenizer")
-    b2u, vocab = bytes_to_unicode(), [bytes([b]) for b in range(256)]
-    for a, b in d['merges']: vocab.append(vocab[a] + vocab[b])  # merge k makes token 256 + k
-    strings = [''.join(b2u[x] for x in t) for t in vocab]
-    if len(set(strings)) != len(strings):
-        raise ValueError("this BPE tokenizer has two tokens with the same bytes; Hugging Face's BPE cannot represent that")
-    return strings, [(strings[a], strings[b]) for a, b in d['merges']]
-
-def hf_tokenizer(tokenizer):
-    "A `tokenizers.Tokenizer` that splits and encodes like robopoet's byte-level `BPETokenizer`."
-    from tokenizers import Tokenizer as HFTokenizer, Regex, decoders, models, pre_tokenizers
-    strings, merges = bpe_tokens(tokenizer)
-    hf = HFTokenizer(models.BPE(vocab={t: i for i, t in enumerate(strings)}, merges=merges))
-    hf.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(tokenizer.to_dict()['pattern']), behavior='isolated'),
-                                                pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
-    hf.decoder = decoders.ByteLevel()
-    specials = list(range(len(strings), tokenizer.vocab_size))  # special tokens come after the learned ones
-    hf.add_special_tokens([tokenizer.decode([i]) for i in specials])
-    if hf.get_vocab_size() != tokenizer.vocab_size:
-        raise ValueError(f"exported {hf.get_vocab_size()} tokens but the tokenizer has {tokenizer.vocab_size}")
-    return hf
-
-def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU, no QK-norm)
-            tokenizer, # its byte-level `BPETokenizer`, or None to save the model alone
-            folder): # where to write; created if needed, existing files with the same names are replaced
-    "Save `model` (and `tokenizer`) as a Hugging Face folder that `GPT2LMHeadModel.from_pretrained` loads."
-    try: from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-    except ImportError as e: raise ImportError("exporting to Hugging Face needs the optional extra: pip install transformers safetensors") from e
-    from pathlib import Path
-    import json
-    c, folder = model.config, Path(folder)
-    sd = hf_state_dict(model)
-    if tokenizer is not None:
-        hf_tok = hf_tokenizer(tokenizer)
-        if tokenizer.vocab_size != c.vocab_size:
-            raise ValueError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model {c.vocab_size}: not the model's tokenizer")
-    eos = getattr(tokenizer, 'eos_id', None)
-    hf_cfg = GPT2Config(vocab_size=c.vocab_size, n_positions=c.block_size, n_embd=c.n_embd, n_layer=c.n_layer,
-                        n_head=c.n_head, activation_function='gelu', resid_pdrop=c.dropout, embd_pdrop=c.dropout,
-                        attn_pdrop=c.dropout, layer_norm_epsilon=1e-5, bos_token_id=eos, eos_token_id=eos,
-                        tie_word_embeddings=c.tie_weights)
-    hf_model = GPT2LMHeadModel(hf_cfg)
-    missing, unexpected = hf_model.load_state_dict(sd, strict=False)
-    missing = [k for k in missing if not (c.tie_weights and k == 'lm_head.weight')]
-    if missing or unexpected: raise RuntimeError(f"weights do not map onto GPT-2: missing {missing}, unexpected {unexpected}")
-    if c.tie_weights: hf_model.tie_weights()
-    folder.mkdir(parents=True, exist_ok=True)
-    hf_model.save_pretrained(folder)
-    if tokenizer is not None:
-        special = tokenizer.decode([eos]) if eos is not None else None  # '<|endoftext|>', as in GPT-2
-        PreTrainedTokenizerFast(tokenizer_object=hf_tok, eos_token=special, bos_token=special,
-                                model_max_length=c.block_size).save_pretrained(folder)
-        strings, merges = bpe_tokens(tokenizer)  # GPT-2's classic files too, for tools that read them
-        (folder/'vocab.json').write_text(json.dumps(hf_tok.get_vocab(), ensure_ascii=False, indent=0), encoding='utf-8')
-        (folder/'merges.txt').write_text('\n'.join(['#version: 0.2'] + [f'{a} {b}' for a, b in merges]) + '\n', encoding='utf-8')
-    return folder

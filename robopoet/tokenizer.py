@@ -4,19 +4,18 @@
 
 # %% ../nbs/01_tokenizer.ipynb #f3c03697
 from __future__ import annotations
-import heapq, inspect, json, math, os, re, sys, tempfile
+import heapq, inspect, json, math, re
 from collections import Counter, defaultdict
 from itertools import repeat
 from pathlib import Path
 
-from fastcore.script import call_parse, Param
+from .files import atomic_write
 
-from .corpus import atomic_write
 
 # %% auto #0
 __all__ = ['TOKENIZERS', 'UNKNOWN_CHOICES', 'WORD_PATTERN', 'WORD_SPECIALS', 'GPT2_PATTERN', 'BPE_SPECIALS', 'TokenizerError',
-           'Tokenizer', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'merge', 'train_merges',
-           'BPETokenizer', 'make_tokenizer', 'show_tokens', 'chars_per_token', 'bits_per_char', 'vocab_cli']
+           'Tokenizer', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'bytes_to_unicode', 'merge',
+           'train_merges', 'BPETokenizer', 'make_tokenizer', 'show_tokens', 'chars_per_token', 'bits_per_char']
 
 # %% ../nbs/01_tokenizer.ipynb #28ec64b5
 class TokenizerError(ValueError):
@@ -34,7 +33,11 @@ class Tokenizer:
 
     @classmethod
     def train(cls, text:str, **kwargs) -> Tokenizer: raise NotImplementedError
-    def encode(self, text:str) -> list[int]: raise NotImplementedError
+    def encode(self, text:str, # the text to cut into tokens
+               unknown:str|None=None, # 'error' refuses what is not in the vocabulary, 'unk' makes it <unk>; None: the tokenizer's own choice
+              ) -> list[int]:
+        "The token ids of `text`."
+        raise NotImplementedError
     def token_text(self, id:int) -> str:
         "How token `id` reads on its own."
         raise NotImplementedError
@@ -240,9 +243,13 @@ class WordTokenizer(Tokenizer):
 
     @property
     def vocab_size(self): return len(self.itos)
-    def encode(self, text:str) -> list[int]:
-        "The ids of `text`'s tokens; words not in the vocabulary become `<unk>`."
-        return [self.stoi.get(w, self.unk_id) for w in split_words(text)]
+    def encode(self, text:str, unknown:str|None=None) -> list[int]:
+        "The ids of `text`'s tokens; words not in the vocabulary become `<unk>` (or an error, with `unknown='error'`)."
+        ids = [self.stoi.get(w, self.unk_id) for w in split_words(text)]
+        if unknown == 'error' and self.unk_id in ids:
+            word = next(w for w in split_words(text) if w not in self.stoi)
+            raise TokenizerError(f"the word {word!r} is not in the vocabulary: remove it, or encode with unknown='unk'")
+        return ids
     def token_text(self, id:int) -> str:
         self._check_id(id)
         return self.itos[id]
@@ -257,6 +264,14 @@ class WordTokenizer(Tokenizer):
 # GPT-2's pre-split pattern for Python's `re`: contractions (also with ’), letters, digits, other symbols, whitespace
 GPT2_PATTERN = r"""['’](?:s|t|re|ve|m|ll|d)| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+"""
 BPE_SPECIALS = ('<|endoftext|>',)  # GPT-2's end-of-text token, after the learned tokens
+
+def bytes_to_unicode() -> dict:
+    "GPT-2's map from each byte to a printable character, used to write byte-level tokens as text."
+    bs = list(range(ord('!'), ord('~')+1)) + list(range(ord('¡'), ord('¬')+1)) + list(range(ord('®'), ord('ÿ')+1))
+    cs, n = bs[:], 0
+    for b in range(256):
+        if b not in bs: bs.append(b); cs.append(256 + n); n += 1
+    return dict(zip(bs, map(chr, cs)))
 
 # %% ../nbs/01_tokenizer.ipynb #0a8eb7e1
 def merge(ids:list, # token ids
@@ -344,8 +359,8 @@ class BPETokenizer(Tokenizer):
             ids = merge(ids, pairs[ranks.index(first)], first)
         return ids
 
-    def encode(self, text:str) -> list[int]:
-        "The ids of `text` (special tokens are never produced from text)."
+    def encode(self, text:str, unknown:str|None=None) -> list[int]:
+        "The ids of `text` (special tokens are never produced from text; every text encodes, so `unknown` does nothing)."
         out, cache = [], self.cache
         for chunk in self._split(text):
             ids = cache.get(chunk)
@@ -364,6 +379,14 @@ class BPETokenizer(Tokenizer):
     def decode(self, ids) -> str:
         "Text from ids; bytes that do not make valid UTF-8 (a character cut off) show as U+FFFD."
         return b''.join(map(self.token_bytes, _as_ints(ids))).decode('utf-8', errors='replace')
+
+    def gpt2_vocab(self) -> tuple[list[str], list[tuple[str, str]]]:
+        "The tokens as GPT-2 writes them (each byte as a printable character), in id order, and the merges as pairs of them."
+        b2u = bytes_to_unicode()
+        strings = [''.join(b2u[x] for x in t) for t in self.vocab]
+        if len(set(strings)) != len(strings):
+            raise TokenizerError("this BPE tokenizer has two tokens with the same bytes; GPT-2's format cannot hold that")
+        return strings, [(strings[a], strings[b]) for a, b in self.merges]
 
     def _to_dict(self):
         return {'pattern': self.pattern, 'merges': [list(p) for p in self.merges],
@@ -393,7 +416,7 @@ def show_tokens(tokenizers:dict, # label: tokenizer, one row each
     colours = ['#f6c89f', '#a8d5ba', '#9ec9e2', '#e3b5d4', '#f3e59a', '#c9c0e8']
     rows = []  # for each tokenizer: a label, then lines of (x, piece) spans
     for name, tok in tokenizers.items():
-        ids = tok.encode(text, unknown='unk') if tok.kind == 'char' else tok.encode(text)
+        ids = tok.encode(text, unknown='unk')
         gap = 0.4 if tok.kind == 'word' else 0  # word tokens lost their spaces: leave a little room
         lines, x = [[]], 0.0
         for i in ids:
@@ -420,7 +443,7 @@ def show_tokens(tokenizers:dict, # label: tokenizer, one row each
 # %% ../nbs/01_tokenizer.ipynb #a4a73272
 def chars_per_token(tokenizer:Tokenizer, text:str) -> float:
     "How many characters of `text` one token covers on average."
-    ids = tokenizer.encode(text, unknown='unk') if tokenizer.kind == 'char' else tokenizer.encode(text)
+    ids = tokenizer.encode(text, unknown='unk')
     return len(text) / max(1, len(ids))
 
 # %% ../nbs/01_tokenizer.ipynb #8cd55cbc
@@ -430,31 +453,3 @@ def bits_per_char(loss_per_token:float, # mean cross-entropy per token, in nats 
     "Bits per character of the raw text, from a model's mean loss per token: comparable across tokenizers."
     if n_tokens <= 0 or n_chars <= 0: raise ValueError(f"n_tokens and n_chars must be positive, got {n_tokens} and {n_chars}")
     return loss_per_token * n_tokens / n_chars / math.log(2)
-
-# %% ../nbs/01_tokenizer.ipynb #761b964c
-@call_parse
-def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt files or folders; default: hamlet alice', nargs='*'),
-              kind:Param('the tokenizer: char, word or bpe', str, choices=['char', 'word', 'bpe'])='char',
-              vocab_size:int=2048, # bpe: the number of tokens to learn
-              min_freq:int=1, # word: keep words seen at least this often
-              max_size:int=None, # word: keep at most this many words
-              out:str=None, # where to save the tokenizer (default: tokenizer-KIND.json)
-              force:bool=False, # overwrite OUT if it exists
-              data_dir:str=None): # folder to look for known texts in first
-    "Build a tokenizer from a corpus's training text, print its statistics and save it as JSON."
-    from robopoet.corpus import load_corpus, DEFAULT_CORPUS, CorpusError
-    out = Path(out or f'tokenizer-{kind}.json')
-    if out.exists() and not force: sys.exit(f"robopoet vocab: {out} already exists; pass --force to overwrite it, or --out to choose another file")
-    settings = {'char': {}, 'word': {'min_freq': min_freq, 'max_size': max_size}, 'bpe': {'vocab_size': vocab_size}}
-    if kind not in settings: sys.exit(f"robopoet vocab: unknown kind {kind!r}: choose char, word or bpe")
-    try:
-        corpus = load_corpus(sources or DEFAULT_CORPUS, data_dir, allow_download=False)
-        tok = make_tokenizer(kind, corpus.train, **settings[kind])
-    except (CorpusError, TokenizerError) as e: sys.exit(f"robopoet vocab: {e}")
-    valid = corpus.valid or corpus.train
-    ids = tok.encode(valid, unknown='unk') if kind == 'char' else tok.encode(valid)
-    unk = ids.count(tok.unk_id) / max(1, len(ids)) if tok.unk_id is not None else 0.0
-    tok.save(out)
-    print(f"{corpus}\n{kind} tokenizer: {tok.vocab_size:,} tokens\n"
-          f"characters per token (validation): {len(valid) / max(1, len(ids)):.2f}\n"
-          f"<unk> share of validation tokens: {unk:.2%}\nsaved to {out}")
