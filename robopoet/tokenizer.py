@@ -14,8 +14,8 @@ from .files import atomic_write
 
 # %% auto #0
 __all__ = ['TOKENIZERS', 'UNKNOWN_CHOICES', 'WORD_PATTERN', 'WORD_SPECIALS', 'GPT2_PATTERN', 'BPE_SPECIALS', 'TokenizerError',
-           'Tokenizer', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'bytes_to_unicode', 'merge',
-           'train_merges', 'BPETokenizer', 'make_tokenizer', 'show_tokens', 'chars_per_token', 'bits_per_char']
+           'Tokenizer', 'visible', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'bytes_to_unicode',
+           'merge', 'train_merges', 'BPETokenizer', 'make_tokenizer', 'show_tokens', 'chars_per_token', 'bits_per_char']
 
 # %% ../nbs/01_tokenizer.ipynb #28ec64b5
 class TokenizerError(ValueError):
@@ -52,6 +52,10 @@ class Tokenizer:
         if not 0 <= id < self.vocab_size:
             raise TokenizerError(f"token id {id} is out of range for this {self.kind} tokenizer of {self.vocab_size:,} tokens: "
                                  "were these ids made by another tokenizer?")
+
+    def label(self, id:int) -> str:
+        "How token `id` reads in a picture or a table: its text with whitespace made visible (`visible`)."
+        return visible(self.token_text(id))
 
     def tokens(self, text:str) -> list[str]:
         "`text` cut into the pieces this tokenizer sees, each as it reads on its own."
@@ -108,6 +112,12 @@ class Tokenizer:
     def __eq__(self, other): return isinstance(other, Tokenizer) and self.to_dict() == other.to_dict()
     __hash__ = object.__hash__
     def __repr__(self): return f"{type(self).__name__}({self.vocab_size:,} tokens)"
+
+_VISIBLE = str.maketrans({' ': '␣', '\n': '⏎', '\t': '⇥'})
+
+def visible(text:str) -> str:
+    "`text` with spaces, line breaks and tabs drawn as ␣ ⏎ ⇥ (and nothing as ∅): the one way robopoet shows whitespace."
+    return text.translate(_VISIBLE) or '∅'
 
 def _json_text(d:dict) -> str:
     "`d` as JSON with one key per line and one list item per line: easy to read and to diff."
