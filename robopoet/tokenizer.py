@@ -59,14 +59,14 @@ class Tokenizer:
 # %% ../nbs/01_tokenizer.ipynb #9a3c1f42
 TOKENIZERS = {}  # kind: class, for every kind of tokenizer robopoet knows
 
-def register_tokenizer(cls):
+def register_tokenizer(cls): # a `Tokenizer` subclass with its own `kind`
     "Class decorator: make `Tokenizer` subclass `cls` known by its `kind`, to configs and `make_tokenizer`."
     TOKENIZERS[cls.kind] = cls
     return cls
 
 def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
                    text:str, # the training text
-                   **settings) -> Tokenizer: # the kind's `train` settings: `vocab_size`, `min_freq`, ...
+                   **settings): # the kind's `train` settings: `vocab_size`, `min_freq`, ...
     "Train a tokenizer of `kind` on `text`."
     if kind not in TOKENIZERS:
         raise TokenizerError(f"unknown tokenizer kind {_brief(kind)}: choose one of {', '.join(TOKENIZERS)}")
@@ -78,7 +78,7 @@ def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
 
 _VISIBLE = str.maketrans({' ': '␣', '\n': '⏎', '\t': '⇥'})
 
-def visible(text:str) -> str:
+def visible(text:str): # any text
     "`text` with spaces, line breaks and tabs drawn as ␣ ⏎ ⇥ (and nothing as ∅), to show it in pictures."
     return text.translate(_VISIBLE) or '∅'
 
@@ -127,8 +127,8 @@ class CharTokenizer(Tokenizer):
 WORD_PATTERN = r"\w+|[^\w\s]|\n"  # a word, one punctuation mark, or a line break
 WORD_SPECIALS = ('<pad>', '<unk>', '<bos>', '<eos>')
 
-def split_words(text:str) -> list[str]:
-    "`text` as word tokens: words, punctuation marks and line breaks; other whitespace is dropped."
+def split_words(text:str): # any text
+    "The word tokens of `text`: words, punctuation marks and line breaks; other whitespace is dropped."
     return re.findall(WORD_PATTERN, text)
 
 _CLOSE = set('.,;:!?)]}”»…%')  # rule 2: no space before these
@@ -137,8 +137,8 @@ _DASH = set('-—–/')  # rule 3: no space on either side
 _APOS = set('’\'')  # rule 4: an apostrophe, or a closing single quote
 _is_word = re.compile(r'\w').match
 
-def join_words(tokens) -> str:
-    "Join word tokens into text, putting spaces back by the rules above."
+def join_words(tokens): # word tokens, as `split_words` cuts them
+    "The text of word `tokens`, with spaces put back by the rules above."
     out, prev, glue_next, open_single, open_double = [], '', True, 0, False
     for t in tokens:
         glue_prev = t == '\n' or t in _CLOSE or t in _DASH                      # rules 1-3
@@ -207,7 +207,7 @@ BPE_SPECIALS = ('<|endoftext|>',)  # GPT-2's end-of-text token, after the learne
 
 def merge(ids:list, # token ids
           pair:tuple, # the pair of ids to replace
-          new:int) -> list: # the id that replaces it
+          new:int): # the id that replaces it
     "`ids` with every occurrence of `pair`, read left to right, replaced by `new`."
     out, i, n = [], 0, len(ids)
     while i < n:
@@ -277,8 +277,8 @@ class BPETokenizer(Tokenizer):
         _check_text(text)
         smallest = 256 + len(BPE_SPECIALS)
         if not smallest <= vocab_size <= MAX_VOCAB_SIZE:
-            raise TokenizerError(f"vocab_size must be between {smallest} (the 256 byte values plus "
-                                 f"{', '.join(BPE_SPECIALS)}) and {MAX_VOCAB_SIZE:,}, got {vocab_size}")
+            raise TokenizerError(f"vocab_size must be at least {smallest} (256 bytes and a special token) "
+                                 f"and at most {MAX_VOCAB_SIZE:,}, got {vocab_size}")
         counts = {c.encode('utf-8'): n for c, n in Counter(re.findall(pattern, text)).items()}
         return cls(train_merges(counts, vocab_size - smallest)[0], pattern)
     def _to_dict(self):  # the tokens are only for people to read
@@ -394,7 +394,7 @@ def _field(d:dict, key:str, kind:type, max_len:int=MAX_VOCAB_SIZE):
 # %% ../nbs/01_tokenizer.ipynb #8cd55cbc
 def bits_per_char(loss_per_token:float, # mean cross-entropy per token, in nats (what PyTorch reports)
                   n_tokens:int, # how many tokens the text was split into
-                  n_chars:int) -> float: # how many characters the text has
+                  n_chars:int): # how many characters the text has
     "Bits per character of the raw text, from a model's mean loss per token: comparable across tokenizers."
     if n_tokens <= 0 or n_chars <= 0: raise ValueError(f"need n_tokens, n_chars > 0: {n_tokens}, {n_chars}")
     return loss_per_token * n_tokens / n_chars / math.log(2)
