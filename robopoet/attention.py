@@ -10,9 +10,10 @@ from contextlib import contextmanager
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'LayerCache', 'causal_mask', 'CausalSelfAttention', 'record_attention',
+__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'causal_mask', 'CausalSelfAttention', 'LayerCache', 'record_attention',
            'attention_weights', 'plot_attention', 'attention_explorer']
 
 # %% ../nbs/02b_attention.ipynb #38403e83
@@ -22,7 +23,9 @@ class RMSNorm(nn.Module):
                  eps:float=1e-6): # added to the mean square for stability
         super().__init__()
         self.eps, self.weight = eps, nn.Parameter(torch.ones(dim))
-    def forward(self, x): # computed in float32 (also under autocast), returned in the input's dtype
+
+    def forward(self, x): # (..., dim) vectors
+        "`x` divided by its root mean square, times the gain; computed in float32, returned in `x`'s dtype."
         return F.rms_norm(x.float(), (x.shape[-1],), self.weight.float(), self.eps).to(x.dtype)
 
 # %% ../nbs/02b_attention.ipynb #8ce989b9
@@ -41,34 +44,11 @@ def apply_rotary(x, # `(B, n_head, T, head_dim)` queries or keys
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.cat([x1*cos - x2*sin, x1*sin + x2*cos], dim=-1)
 
-# %% ../nbs/02b_attention.ipynb #25326379
-class LayerCache:
-    "Keys and values one attention layer has seen so far, in buffers of `max_len` positions."
-    def __init__(self, max_len:int): # most tokens the cache can hold (the model's block size)
-        self.max_len, self.k, self.v, self.length = max_len, None, None, 0
-
-    def append(self, k, v):
-        "Store `k`, `v` `(B, n_head, T, head_dim)` after the cached ones; return all keys and values so far."
-        B, H, T, D = k.shape
-        if self.length + T > self.max_len:
-            raise ValueError(f"the key/value cache holds {self.max_len} tokens and has {self.length}: it cannot "
-                             f"take {T} more; start a new cache with the last {self.max_len} tokens")
-        if self.k is None:
-            self.k = k.new_empty(B, H, self.max_len, D)
-            self.v = v.new_empty(B, H, self.max_len, D)
-        elif self.k.shape[0] != B: raise ValueError(f"cache was made for batch size {self.k.shape[0]}, got {B}")
-        self.k[:, :, self.length:self.length+T] = k
-        self.v[:, :, self.length:self.length+T] = v
-        self.length += T
-        return self.k[:, :, :self.length], self.v[:, :, :self.length]
-
-    def reorder(self, rows):
-        "Keep the cached sequences `rows` (a tensor of indices), in that order: beam search continues some twice."
-        if self.k is not None: self.k, self.v = self.k[rows], self.v[rows]
-
 # %% ../nbs/02b_attention.ipynb #089c72fc
-def causal_mask(T_q:int, T_k:int, device=None):
-    "Boolean `(T_q, T_k)` mask, True where query `i` (the last `T_q` of `T_k` positions) may see key `j`."
+def causal_mask(T_q:int, # number of queries: the last `T_q` of the `T_k` positions
+                T_k:int, # number of keys
+                device=None): # where to make the mask
+    "Boolean `(T_q, T_k)` mask, True where query `i` may see key `j`."
     return torch.ones(T_q, T_k, dtype=torch.bool, device=device).tril(diagonal=T_k - T_q)
 
 class CausalSelfAttention(nn.Module):
@@ -82,38 +62,83 @@ class CausalSelfAttention(nn.Module):
         super().__init__()
         if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head})")
         self.n_head, self.head_dim, self.dropout, self.fast = n_head, n_embd // n_head, dropout, fast
-        self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)
-        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
+        self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)  # queries, keys and values of every head
+        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)    # mixes the heads' outputs
         self.resid_drop = nn.Dropout(dropout)
         self.q_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.k_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.record = False   # when True, the explicit path keeps its weights in `self.weights`
         self.weights = None   # `(B, n_head, T_q, T_k)` attention weights of the last recorded call
 
-    def forward(self, x, # `(B, T, n_embd)` token vectors
-                rope=None, # `(cos, sin)` tables for the positions of `x`, or None (no rotary)
-                cache:LayerCache|None=None): # keys/values of earlier tokens; `x` are the tokens after them
-        B, T, C = x.shape
-        q, k, v = self.c_attn(x).view(B, T, 3, self.n_head, self.head_dim).permute(2, 0, 3, 1, 4)
-        if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)
-        if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
-        if cache is not None: k, v = cache.append(k, v)
-        T_k = k.shape[2]
-        p = self.dropout if self.training else 0.0
-        if self.fast and not self.record:
-            if T_k == T: y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
-            elif T == 1: y = F.scaled_dot_product_attention(q, k, v, dropout_p=p)  # one new token sees all
-            else: y = F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, T_k, x.device), dropout_p=p)
-        else:
-            att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)
-            att = att.masked_fill(~causal_mask(T, T_k, x.device), float('-inf')).softmax(dim=-1)
-            if self.record: self.weights = att.detach()
-            y = F.dropout(att, p) @ v
-        return self.resid_drop(self.c_proj(y.transpose(1, 2).reshape(B, T, C)))
+# %% ../nbs/02b_attention.ipynb #7c2e1b22
+@patch
+def forward(self:CausalSelfAttention, x, # `(B, T, n_embd)` token vectors
+            rope=None, # `(cos, sin)` tables for the positions of `x`, or None (no rotary)
+            cache=None): # a `LayerCache` of earlier tokens (or None); `x` are the tokens after them
+    "Each position's weighted average of what it may see, mixed back to `(B, T, n_embd)`."
+    B, T, C = x.shape
+    q, k, v = self.c_attn(x).view(B, T, 3, self.n_head, self.head_dim).permute(2, 0, 3, 1, 4)
+    if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)
+    if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
+    if cache is not None: k, v = cache.append(k, v)  # now also the keys and values of the earlier tokens
+    y = self.attend(q, k, v)                         # (B, n_head, T, head_dim)
+    return self.resid_drop(self.c_proj(y.transpose(1, 2).reshape(B, T, C)))
+
+# %% ../nbs/02b_attention.ipynb #9e4a3d44
+@patch
+def attend(self:CausalSelfAttention, q, # `(B, n_head, T, head_dim)` queries of the last `T` positions
+           k, v): # `(B, n_head, T_k, head_dim)` keys and values of all `T_k >= T` positions
+    "Each query's average of the values `(B, n_head, T, head_dim)`, weighted by its masked softmax scores."
+    T, T_k = q.shape[2], k.shape[2]
+    p = self.dropout if self.training else 0.0
+    if self.fast and not self.record:
+        if T == T_k: return F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
+        if T == 1: return F.scaled_dot_product_attention(q, k, v, dropout_p=p)  # one new token sees all
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, T_k, q.device), dropout_p=p)
+    att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)
+    att = att.masked_fill(~causal_mask(T, T_k, q.device), float('-inf')).softmax(dim=-1)
+    if self.record: self.weights = att.detach()
+    return F.dropout(att, p) @ v
+
+# %% ../nbs/02b_attention.ipynb #25326379
+class LayerCache:
+    "Keys and values one attention layer has seen so far, in buffers of `max_len` positions."
+    def __init__(self, max_len:int): # most tokens the cache can hold (the model's block size)
+        self.max_len, self.k, self.v, self.length = max_len, None, None, 0
+
+@patch
+def append(self:LayerCache, k, v): # `(B, n_head, T, head_dim)` keys and values of `T` new tokens
+    "Store `k`, `v` after the cached ones; return all the keys and values so far."
+    B, H, T, D = k.shape
+    if self.length + T > self.max_len:
+        raise ValueError(f"the key/value cache holds {self.max_len} tokens and has {self.length}: it cannot "
+                         f"take {T} more; start a new cache with the last {self.max_len} tokens")
+    if self.k is None:
+        self.k, self.v = k.new_empty(B, H, self.max_len, D), v.new_empty(B, H, self.max_len, D)
+    elif self.k.shape[0] != B: raise ValueError(f"the cache holds a batch of {self.k.shape[0]}, got {B}")
+    self.k[:, :, self.length:self.length+T] = k
+    self.v[:, :, self.length:self.length+T] = v
+    self.length += T
+    return self.k[:, :, :self.length], self.v[:, :, :self.length]
+
+# %% ../nbs/02b_attention.ipynb #64e8a077
+@patch
+def reorder(self:LayerCache, rows): # indices of the sequences to keep, in order; one may come twice
+    "Keep the cached sequences `rows`, in that order (beam search continues some of them twice)."
+    if self.k is not None: self.k, self.v = self.k[rows], self.v[rows]
+
+# %% ../nbs/02b_attention.ipynb #971b2daa
+@patch
+def crop(self:LayerCache, length:int): # how many of the first tokens to keep
+    "Forget every token after the first `length`; the next `append` continues from there."
+    if not 0 <= length <= self.length:
+        raise ValueError(f"the cache holds {self.length} tokens: it can keep 0 to {self.length}, "
+                         f"not {length}")
+    self.length = length
 
 # %% ../nbs/02b_attention.ipynb #ef3c22c4
 @contextmanager
-def record_attention(model:nn.Module):
+def record_attention(model:nn.Module): # any model with `CausalSelfAttention` layers
     "Within the block, each `CausalSelfAttention` of `model` keeps its weights; yields the list of modules."
     mods = [m for m in model.modules() if isinstance(m, CausalSelfAttention)]
     for m in mods: m.record = True
@@ -121,14 +146,14 @@ def record_attention(model:nn.Module):
     finally:
         for m in mods: m.record = False
 
+# %% ../nbs/02b_attention.ipynb #3b5c7f01
 @torch.no_grad()
 def attention_weights(model, # a GPT (any model with `CausalSelfAttention` layers and a `config.block_size`)
                       tokenizer, # the tokenizer the model was trained with
                       text:str): # text to look at; only the last `block_size` tokens are used
-    "Attention weights `(n_layer, n_head, T, T)` of `model` on `text`, and the token strings."
-    ids = tokenizer.encode(text)
+    "Attention weights `(n_layer, n_head, T, T)` of `model` on `text`, and the `T` token ids."
+    ids = tokenizer.encode(text)[-model.config.block_size:]
     if not ids: raise ValueError("the text is empty after tokenizing: give at least one token")
-    ids = ids[-model.config.block_size:]
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -137,8 +162,9 @@ def attention_weights(model, # a GPT (any model with `CausalSelfAttention` layer
             model(torch.tensor([ids], device=device))
             weights = torch.stack([m.weights[0].float().cpu() for m in mods])
     finally: model.train(was_training)
-    return weights, [tokenizer.decode([i]) for i in ids]
+    return weights, ids
 
+# %% ../nbs/02b_attention.ipynb #4c6d8012
 def plot_attention(model, # a GPT
                    tokenizer, # the tokenizer the model was trained with
                    text:str, # text to look at (its last `block_size` tokens)
@@ -147,17 +173,17 @@ def plot_attention(model, # a GPT
                    ax=None): # matplotlib axes to draw on (a new figure by default)
     "Heatmap of how much each token (row) attends to each earlier token (column) in one head."
     import matplotlib.pyplot as plt
-    weights, toks = attention_weights(model, tokenizer, text)
+    weights, ids = attention_weights(model, tokenizer, text)
     n_layer, n_head = weights.shape[:2]
     if not 0 <= layer < n_layer: raise ValueError(f"layer must be in 0..{n_layer-1}, got {layer}")
     if not 0 <= head < n_head: raise ValueError(f"head must be in 0..{n_head-1}, got {head}")
     if ax is None:
-        size = min(12, 2 + 0.3*len(toks))
+        size = min(7.5, 2 + 0.25*len(ids))
         _, ax = plt.subplots(figsize=(size, size))
     ax.imshow(weights[layer, head].numpy(), cmap='viridis', vmin=0, vmax=1)
-    labels = [repr(t)[1:-1].replace(' ', '␣') for t in toks]  # spaces and line breaks made visible
-    ax.set_xticks(range(len(toks)), labels, rotation=90, fontsize=8)
-    ax.set_yticks(range(len(toks)), labels, fontsize=8)
+    labels = [tokenizer.label(i) for i in ids]
+    ax.set_xticks(range(len(ids)), labels, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(ids)), labels, fontsize=8)
     ax.set_xlabel('attends to (key)'); ax.set_ylabel('token (query)')
     ax.set_title(f'layer {layer}, head {head}')
     return ax
