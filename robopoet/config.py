@@ -56,7 +56,7 @@ def check_tokenizer_args(kind:str, # a registered tokenizer: 'char', 'word', 'bp
 @dataclass
 class DataConfig:
     "Which texts to learn from, how to tokenize them and how to cut them into training windows."
-    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])  # known texts, .txt files, folders
+    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])  # known texts, .txt files, dirs
     data_dir: str|None = None  # folder searched first for the known texts
     valid_frac: float = 0.1  # the last share of each text held out for validation
     tokenizer: str = 'word'  # 'char', 'word' or 'bpe'

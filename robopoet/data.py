@@ -64,8 +64,9 @@ class Batches:
         self.per_epoch = len(windows) // (batch_size * world_size)  # whole batches per epoch on every rank
         if self.per_epoch < 1:
             raise CorpusError(f"the training text gives {len(windows):,} windows of {windows.block_size} "
-                              f"tokens, fewer than one batch ({batch_size} per process x {world_size} process(es)): "
-                              "use a smaller training.batch_size or model.block_size, or a larger corpus")
+                              f"tokens, fewer than one batch ({batch_size} per process x {world_size} "
+                              "process(es)): use a smaller training.batch_size or model.block_size, "
+                              "or more text")
         self._epoch, self._starts = None, None
 
     def epoch_of(self, k:int) -> int:
@@ -82,7 +83,7 @@ class Batches:
 # %% ../nbs/04b_data.ipynb #fc51ad6e
 def valid_windows(ids, # the validation text's token ids
                   block_size:int) -> tuple: # the model's context
-    "`(xs, ys, tail)`: non-overlapping windows over all of `ids`, full ones stacked, the short last one apart."
+    "`(xs, ys, tail)`: non-overlapping windows over all of `ids`, full ones stacked, the last one apart."
     ids = torch.as_tensor(ids, dtype=torch.long)
     n_full = (len(ids) - 1) // block_size
     full = ids[:n_full*block_size + 1]
