@@ -10,13 +10,15 @@ from pathlib import Path
 import torch
 
 from .checks import SettingError
+from .config import Config
 from .files import atomic_write
 from .model import GPT, GPTConfig
 from .tokenizer import Tokenizer
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'OTHER_CHECKPOINT', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'damaged',
-           'check_model', 'load_model', 'check_run_state', 'load_optimizer_state']
+           'check_model', 'load_model', 'check_run_state', 'load_optimizer_state', 'compatibility_problems',
+           'repair_best']
 
 # %% ../nbs/04e_checkpoint.ipynb #fa36f394
 class CheckpointError(RuntimeError):
@@ -117,7 +119,7 @@ def load_model(path, # a robopoet checkpoint (`best.pth` or `last.pth`)
     except (ValueError, TypeError, AttributeError) as e:
         raise damaged(path, f"its tokenizer is wrong ({str(e)[:200]})") from None
     if tokenizer.vocab_size != cfg.vocab_size:
-        raise damaged(path, f"the tokenizer has {tokenizer.vocab_size:,} tokens, its model {cfg.vocab_size:,}")
+        raise damaged(path, f"its tokenizer has {tokenizer.vocab_size:,} tokens, model {cfg.vocab_size:,}")
     model = GPT(cfg)
     model.load_state_dict(ck['model'])
     return model.to(device).eval(), tokenizer
@@ -163,3 +165,26 @@ def load_optimizer_state(optimizer, # a torch optimizer, or several in an `Optim
                 elif v.is_floating_point() and not torch.isfinite(v).all(): wrong = "holds NaN or infinity"
                 else: continue
                 raise damaged(path, f"its optimiser's {k} {wrong}", advice)
+
+# %% ../nbs/04e_checkpoint.ipynb #b9f3d0e6
+def compatibility_problems(old:Config, # the config a checkpoint was trained with
+                           cfg:Config) -> list[str]: # the config of the run that would continue it
+    "Why a checkpoint trained with `old` cannot be resumed with `cfg` (empty when it can)."
+    pairs = [(f'model.{k}', old.model.get(k), v) for k, v in cfg.model.items()]
+    pairs += [('optim.optimizer', old.optim.optimizer, cfg.optim.optimizer)]
+    pairs += [(f'data.{k}', getattr(old.data, k), getattr(cfg.data, k))
+              for k in ('tokenizer', 'tokenizer_args', 'sources', 'valid_frac')]
+    return [f"{key} is {a!r} in the checkpoint but {b!r} in the config" for key, a, b in pairs if a != b]
+
+# %% ../nbs/04e_checkpoint.ipynb #d8b3e1a5
+def repair_best(ck:dict, # the run's last.pth, read
+                last_path, best_path):
+    "Make `best_path` hold the model `ck` (last.pth) calls the best, if an interrupted run left an older one."
+    if ck['best_step'] == 0: return  # nothing was ever the best
+    try: held = read_checkpoint(best_path).get('step') if Path(best_path).exists() else None
+    except CheckpointError: held = None
+    if held == ck['best_step']: return
+    if ck['best_step'] != ck['step']:
+        raise CheckpointError(f"{best_path} does not hold the model of step {ck['best_step']:,}, which "
+                              f"{last_path} calls the best: put it back, or start afresh with --overwrite")
+    save_checkpoint({k: v for k, v in ck.items() if k != 'format'}, best_path)
