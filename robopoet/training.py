@@ -45,7 +45,7 @@ class TrainResult:
     checkpoints: dict  # {'last': path, 'best': path} (empty on ranks other than 0)
     log_dir: Path|None  # where metrics.csv (and TensorBoard's events) are (None on ranks other than 0)
     model: object = None  # the trained model (the last weights)
-    tokenizer: object = None
+    tokenizer: object = None  # the tokenizer it was trained with
 
     @property
     def steps(self) -> int:
@@ -378,7 +378,7 @@ def with_texts(cfg:Config, texts) -> Config:
 def train_cli(overrides:Param('settings to change, as section.key=value (e.g. training.batch_size=16)',
                               nargs='*'),
               config:str='gpt_small', # a YAML config file, or a shipped config's name: char_cpu, gpt_small
-              text:Param("train on these .txt files (or folders of them), not the config's data.sources",
+              text:Param("train on these .txt files or folders (after any overrides), not data.sources",
                          nargs='+')=None,
               resume:bool=False, # continue the run from CHECKPOINT_DIR/NAME/last.pth
               overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
