@@ -27,7 +27,8 @@ class CheckpointError(RuntimeError):
 CHECKPOINT_FORMAT = 'robopoet-checkpoint'
 
 def save_checkpoint(state:dict, # tensors and plain data (dicts, lists, numbers, strings)
-                    path) -> Path:
+                    path, # the file to write
+                   ) -> Path:
     "Write `state` to `path` atomically; a full disk is a `WriteError` that names it; the old file stays."
     buffer = io.BytesIO()
     torch.save({'format': CHECKPOINT_FORMAT, **state}, buffer)
@@ -71,13 +72,17 @@ def read_checkpoint(path, # a robopoet checkpoint
     return ck
 
 # %% ../nbs/04e_checkpoint.ipynb #4d8c2f75
-def damaged(path, what:str, advice:str=OTHER_CHECKPOINT) -> CheckpointError:
+def damaged(path, # the checkpoint
+            what:str, # what is wrong with it
+            advice:str=OTHER_CHECKPOINT, # what to do
+           ) -> CheckpointError:
     "The error for a checkpoint at `path` that holds something wrong: `what`, and what to do."
     return CheckpointError(f"{path} is damaged: {what}; {advice}")
 
 def check_model(ck:dict, # a checkpoint, from `read_checkpoint`
                 path, # where it was read, for messages
-                advice:str=OTHER_CHECKPOINT) -> GPTConfig:
+                advice:str=OTHER_CHECKPOINT, # what to do if it is damaged
+               ) -> GPTConfig:
     "The checkpoint's `GPTConfig`, once its weights fit it: names, shapes, finite values, sizes it backs."
     try: cfg = GPTConfig.from_dict(ck['model_config'])
     except KeyError: raise damaged(path, "it holds no model_config", advice) from None
@@ -127,7 +132,10 @@ def load_model(path, # a robopoet checkpoint (`best.pth` or `last.pth`)
 # %% ../nbs/04e_checkpoint.ipynb #0f5a7c93
 def _whole(v, lo:int=0) -> bool: return isinstance(v, int) and not isinstance(v, bool) and v >= lo
 
-def check_run_state(ck:dict, path, advice:str=OTHER_CHECKPOINT) -> dict:
+def check_run_state(ck:dict, # a run's checkpoint, from `read_checkpoint`
+                    path, # where it was read, for messages
+                    advice:str=OTHER_CHECKPOINT, # what to do if it is damaged
+                   ) -> dict:
     "`ck` if its training state (step, best step and loss, history, random state) is whole and consistent."
     step, best, history, rng = ck.get('step'), ck.get('best_step'), ck.get('history'), ck.get('rng')
     if not _whole(step) or not _whole(best) or best > step or not _whole(ck.get('bad_evals')):
@@ -152,7 +160,8 @@ def check_run_state(ck:dict, path, advice:str=OTHER_CHECKPOINT) -> dict:
 
 def load_optimizer_state(optimizer, # a torch optimizer, or several in an `Optimizers`
                          state, # its `state_dict()` from the checkpoint
-                         path, advice:str=OTHER_CHECKPOINT):
+                         path, # the checkpoint, for messages
+                         advice:str=OTHER_CHECKPOINT): # what to do if the state is damaged
     "Load `state` into `optimizer`, then check each tensor of it has its parameter's shape and finite values."
     try: optimizer.load_state_dict(state)
     except (ValueError, KeyError, TypeError, IndexError, RuntimeError) as e:
@@ -168,7 +177,8 @@ def load_optimizer_state(optimizer, # a torch optimizer, or several in an `Optim
 
 # %% ../nbs/04e_checkpoint.ipynb #b9f3d0e6
 def compatibility_problems(old:Config, # the config a checkpoint was trained with
-                           cfg:Config) -> list[str]: # the config of the run that would continue it
+                           cfg:Config, # the config of the run that would continue it
+                          ) -> list[str]:
     "Why a checkpoint trained with `old` cannot be resumed with `cfg` (empty when it can)."
     pairs = [(f'model.{k}', old.model.get(k), v) for k, v in cfg.model.items()]
     pairs += [('optim.optimizer', old.optim.optimizer, cfg.optim.optimizer)]
@@ -178,7 +188,8 @@ def compatibility_problems(old:Config, # the config a checkpoint was trained wit
 
 # %% ../nbs/04e_checkpoint.ipynb #d8b3e1a5
 def repair_best(ck:dict, # the run's last.pth, read
-                last_path, best_path):
+                last_path, # where it was read
+                best_path): # the run's best.pth
     "Make `best_path` hold the model `ck` (last.pth) calls the best, if an interrupted run left an older one."
     if ck['best_step'] == 0: return  # nothing was ever the best
     try: held = read_checkpoint(best_path).get('step') if Path(best_path).exists() else None

@@ -38,7 +38,8 @@ def _positive(key:str, value, lo:float=0, lo_open:bool=True) -> float:
 
 # %% ../nbs/04a_config.ipynb #13c42681
 def check_tokenizer_args(kind:str, # a registered tokenizer: 'char', 'word', 'bpe'
-                         args:dict) -> dict: # settings for its `train`, e.g. {'vocab_size': 2048}
+                         args:dict, # settings for its `train`, e.g. {'vocab_size': 2048}
+                        ) -> dict:
     "`args` if `kind`'s `train` takes each of them, with a value of its type; else a `ConfigError` naming it."
     if not isinstance(args, dict): raise ConfigError(f"data.tokenizer_args must be a mapping, got {args!r}")
     train = TOKENIZERS[kind].train
@@ -224,7 +225,9 @@ def read_section(cls, # the section's dataclass
         if k not in names: raise _unknown(k, where, names)
     return cls(**{k: coerce(v, hints[k], f'{where}.{k}') for k, v in d.items()})
 
-def read_model(d, where:str='model') -> dict:
+def read_model(d, # the model section as read from YAML (None: all defaults)
+               where:str='model', # its name, for messages
+              ) -> dict:
     "The `model` section as a full dict of `GPTConfig` fields (defaults filled in), its types checked."
     if d is None: d = {}
     if not isinstance(d, dict): raise ConfigError(f"{where} should be a mapping of key: value, got {d!r}")
@@ -235,7 +238,8 @@ def read_model(d, where:str='model') -> dict:
     return {k: coerce(d[k], t, f'{where}.{k}') if k in d else default for k, (t, default) in valid.items()}
 
 def config_from_dict(d:dict, # a parsed YAML file, or the copy a checkpoint holds
-                     where:str='the config') -> Config:
+                     where:str='the config', # where it comes from, for messages
+                    ) -> Config:
     "A checked `Config` from a plain dict."
     valid = ['name', 'model', *SECTIONS]
     if not isinstance(d, dict): raise ConfigError(f"{where} should map sections {', '.join(valid)}")
@@ -251,7 +255,8 @@ def shipped_configs() -> list[str]:
     "Names of the configs that come with robopoet."
     return sorted(p.stem for p in CONFIG_DIR.glob('*.yaml'))
 
-def config_path(path_or_name) -> Path:
+def config_path(path_or_name, # a YAML file, or the name of a shipped config
+               ) -> Path:
     "The YAML file for a path or a shipped config's name."
     p = Path(path_or_name).expanduser()
     if p.is_file(): return p
@@ -261,7 +266,8 @@ def config_path(path_or_name) -> Path:
                       f"or one of the shipped configs: {', '.join(shipped_configs())}")
 
 def apply_override(d:dict, # the raw config, as read from YAML
-                   override:str) -> dict: # `section.key=value`, or `name=NEW`
+                   override:str, # `section.key=value`, or `name=NEW`
+                  ) -> dict:
     "Set `section.key=value` (value read as YAML) in the raw config dict `d`."
     if '=' not in override:
         raise ConfigError(f"override {override!r} should look like section.key=value: training.batch_size=16")
@@ -298,7 +304,9 @@ def load_config(path_or_name='gpt_small', # a YAML file, or the name of a shippe
     for o in overrides: d = apply_override(d, o)
     return config_from_dict(d, where=str(path))
 
-def save_config(cfg:Config, path) -> Path:
+def save_config(cfg:Config, # the config to save
+                path, # the YAML file to write
+               ) -> Path:
     "Write `cfg` as YAML that `load_config` reads back (atomically: never half a file)."
     with atomic_write(path, 'w') as f: f.write(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
     return Path(path)

@@ -32,7 +32,8 @@ class TokenWindows:
         w = self.ids[s:s + self.block_size + 1]
         return w[:-1], w[1:]
 
-    def epoch_starts(self, epoch:int, shuffle:bool=True):
+    def epoch_starts(self, epoch:int, # the epoch's number: with `seed`, it seeds the order
+                     shuffle:bool=True): # False: the grid in order
         "This epoch's window starts, in a reproducible random order (from `seed` and `epoch`)."
         if not shuffle: return self.starts
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
@@ -40,13 +41,15 @@ class TokenWindows:
             return torch.randint(0, len(self.ids) - self.block_size, (len(self),), generator=g)
         return self.starts[torch.randperm(len(self), generator=g)]
 
-    def batch(self, starts):
+    def batch(self, starts, # a 1-d tensor of window starts
+             ):
         "Inputs and targets `(len(starts), block_size)` for the windows at `starts`."
         grid = starts.to(self.ids.device)[:, None] + torch.arange(self.block_size + 1, device=self.ids.device)
         w = self.ids[grid]
         return w[:, :-1], w[:, 1:]
 
-    def to(self, device):
+    def to(self, device, # where the batches are made
+          ):
         "Move the token ids to `device` (where the batches are then made); returns `self`."
         self.ids = self.ids.to(device); return self
 
@@ -69,11 +72,13 @@ class Batches:
                               "or more text")
         self._epoch, self._starts = None, None
 
-    def epoch_of(self, k:int) -> int:
+    def epoch_of(self, k:int, # a micro-batch's number in the run
+                ) -> int:
         "The epoch micro-batch `k` falls in."
         return k // self.per_epoch
 
-    def __call__(self, k:int):
+    def __call__(self, k:int, # a micro-batch's number in the run
+                ):
         "Inputs and targets of micro-batch `k` of the run, this process's share."
         epoch, i = divmod(k, self.per_epoch)
         if epoch != self._epoch:  # this rank's share of the epoch's order
@@ -82,7 +87,8 @@ class Batches:
 
 # %% ../nbs/04b_data.ipynb #fc51ad6e
 def valid_windows(ids, # the validation text's token ids
-                  block_size:int) -> tuple: # the model's context
+                  block_size:int, # the model's context
+                 ) -> tuple:
     "`(xs, ys, tail)`: non-overlapping windows over all of `ids`, full ones stacked, the last one apart."
     ids = torch.as_tensor(ids, dtype=torch.long)
     n_full = (len(ids) - 1) // block_size

@@ -129,7 +129,8 @@ def remove_stale_temps(folder, # a folder this process holds the `FolderLock` of
     return stale
 
 # %% ../nbs/90_files.ipynb #6e1b4d58
-def check_not_link(path) -> Path:
+def check_not_link(path, # a file robopoet is about to write
+                  ) -> Path:
     "`path`, after checking it is not a symbolic link (robopoet never writes through one)."
     path = Path(path)
     if path.is_symlink():

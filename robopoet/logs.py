@@ -26,7 +26,8 @@ def has_tensorboard() -> bool:
     "Is the optional `tensorboard` package installed?"
     return importlib.util.find_spec('tensorboard') is not None
 
-def log_files(folder) -> list[Path]:
+def log_files(folder, # a run's log folder
+             ) -> list[Path]:
     "The logs a run leaves in `folder`: metrics.csv and TensorBoard event files."
     csv_path = Path(folder)/'metrics.csv'
     events = sorted(Path(folder).glob('events.out.tfevents.*'))
@@ -83,7 +84,9 @@ def plot_losses(history:list, # a run's rows (`TrainResult.history`)
     if history: ax.legend()
     return ax
 
-def png(fig, dpi:int=100) -> Image:
+def png(fig, # a matplotlib figure
+        dpi:int=100, # its resolution: 100 makes a 7-inch figure 700 pixels wide
+       ) -> Image:
     "`fig` as a PNG image for `display`, without pyplot (so the notebook does not show the figure twice)."
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
     return Image(buf.getvalue())

@@ -16,7 +16,8 @@ __all__ = ['OPTIMIZERS', 'param_groups', 'adamw', 'orthogonalize', 'Muon', 'Opti
 # %% ../nbs/04c_optim.ipynb #b09c7963
 def param_groups(model, # the model whose parameters to group
                  weight_decay:float, # the decay of the matrices
-                 exclude=()) -> list[dict]: # parameters left out (another optimiser updates them)
+                 exclude=(), # parameters left out (another optimiser updates them)
+                ) -> list[dict]:
     "AdamW parameter groups: decay for matrices (2+ dims), none for biases and norm gains."
     skip = {id(p) for p in exclude}
     params = [p for p in model.parameters() if p.requires_grad and id(p) not in skip]
@@ -62,7 +63,7 @@ class Muon(torch.optim.Optimizer):
             raise ValueError("Muon updates 2-d weight matrices only: give other parameters to AdamW")
 
     @torch.no_grad()
-    def step(self, closure=None):
+    def step(self, closure=None): # unused: Muon needs no second evaluation of the loss
         "One step for every matrix that has a gradient: momentum, weight decay, then the orthogonalised step."
         for g in self.param_groups:
             for p in g['params']:
@@ -77,7 +78,8 @@ class Muon(torch.optim.Optimizer):
 # %% ../nbs/04c_optim.ipynb #a17299cf
 class Optimizers:
     "Several optimisers that act as one (Muon and AdamW): they step, zero, save and load together."
-    def __init__(self, *optimizers): self.optimizers = optimizers
+    def __init__(self, *optimizers): # torch optimisers, each over its own parameters
+        self.optimizers = optimizers
 
     @property
     def param_groups(self) -> list[dict]:
@@ -88,7 +90,7 @@ class Optimizers:
         "Step every optimiser."
         for o in self.optimizers: o.step()
 
-    def zero_grad(self, set_to_none:bool=True):
+    def zero_grad(self, set_to_none:bool=True): # free the gradients rather than zero them
         "Forget the gradients of every optimiser's parameters."
         for o in self.optimizers: o.zero_grad(set_to_none=set_to_none)
 
@@ -96,7 +98,7 @@ class Optimizers:
         "The state of every optimiser, in a list."
         return {'optimizers': [o.state_dict() for o in self.optimizers]}
 
-    def load_state_dict(self, state:dict):
+    def load_state_dict(self, state:dict): # what `state_dict` returned
         "Restore every optimiser's state from `state_dict`'s list."
         states = state.get('optimizers', []) if isinstance(state, dict) else []
         if len(states) != len(self.optimizers):
@@ -112,17 +114,22 @@ def register_optimizer(name:str): # what configs call it
     def deco(builder): OPTIMIZERS[name] = builder; return builder
     return deco
 
-def muon_params(model) -> list:
+def muon_params(model, # a `GPT`
+               ) -> list:
     "The weight matrices inside the transformer blocks: what Muon updates."
     return [p for p in model.transformer.h.parameters() if p.dim() == 2 and p.requires_grad]
 
 @register_optimizer('adamw')
-def make_adamw(model, optim, precision:str='fp32'):
+def make_adamw(model, # the model to train
+               optim, # an `OptimConfig`
+               precision:str='fp32'): # the run's precision (AdamW does not need it)
     "AdamW for every parameter (decay on matrices only)."
     return adamw(param_groups(model, optim.weight_decay), optim)
 
 @register_optimizer('muon')
-def make_muon(model, optim, precision:str='fp32'):
+def make_muon(model, # the model to train
+              optim, # an `OptimConfig`
+              precision:str='fp32'): # the run's precision: 'bf16' makes Muon iterate in bf16
     "Muon for the blocks' weight matrices (in bf16 if the run computes in bf16), AdamW for the rest."
     mats = muon_params(model)
     return Optimizers(Muon(mats, lr=optim.lr, momentum=optim.momentum, weight_decay=optim.weight_decay,
@@ -140,7 +147,8 @@ def lr_at(step:int, # optimiser steps taken so far
           lr:float, # peak learning rate
           min_lr:float, # final learning rate
           warmup_steps:int, # steps of linear warm-up
-          max_steps:int) -> float: # where the cosine reaches `min_lr`
+          max_steps:int, # where the cosine reaches `min_lr`
+         ) -> float:
     "Linear warm-up from 0 to `lr`, then cosine decay to `min_lr` at `max_steps`."
     if step < warmup_steps: return lr * (step + 1) / (warmup_steps + 1)
     if step >= max_steps: return min_lr

@@ -13,7 +13,8 @@ from .config import ConfigError
 __all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env', 'rank_device', 'dist_backend']
 
 # %% ../nbs/04d_runtime.ipynb #11f7484e
-def pick_device(device:str='auto') -> torch.device: # 'auto', 'cpu', 'cuda' or 'cuda:N'
+def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
+               ) -> torch.device:
     "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named, if it exists."
     if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
@@ -33,14 +34,17 @@ def cpu_has_fast_bf16() -> bool:
     except (AttributeError, RuntimeError): return False
 
 def pick_precision(precision:str, # 'auto', 'bf16', 'fp16' or 'fp32'
-                   device:torch.device) -> str:
+                   device:torch.device, # where the run computes
+                  ) -> str:
     "Resolve `'auto'`: bf16 where the hardware does it fast (new CPUs, GPUs), fp16 on older GPUs, else fp32."
+    if precision == 'fp16' and device.type != 'cuda':
+        raise ConfigError("training.precision=fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU")
     if precision != 'auto': return precision
     if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
     return 'bf16' if device.type == 'cpu' and cpu_has_fast_bf16() else 'fp32'
 
 def autocast(precision:str, # 'bf16', 'fp16' or 'fp32'
-             device:torch.device):
+             device:torch.device): # where the run computes
     "The autocast context for `precision` (a no-op for fp32)."
     if precision == 'fp32': return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
@@ -66,6 +70,7 @@ def rank_device(device:torch.device, # what `pick_device` chose
                           "or train on the CPU with --device cpu")
     return torch.device('cuda', local_rank)
 
-def dist_backend(device:torch.device) -> str:
+def dist_backend(device:torch.device, # this process's device
+                ) -> str:
     "How processes exchange gradients: NCCL between GPUs, gloo between CPUs."
     return 'nccl' if device.type == 'cuda' else 'gloo'

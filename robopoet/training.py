@@ -27,7 +27,7 @@ from .checkpoint import (CheckpointError, check_model, check_run_state, compatib
 from .logs import MetricsLog, Progress, log_files
 
 # %% auto #0
-__all__ = ['RESUME_ADVICE', 'USER_ERRORS', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'with_texts', 'train_cli']
+__all__ = ['RESUME_ADVICE', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'with_texts', 'train_cli']
 
 # %% ../nbs/04g_training.ipynb #ee796210
 class TrainingError(RuntimeError):
@@ -52,7 +52,8 @@ class TrainResult:
         "Optimiser steps the run has taken, all sessions together."
         return self.history[-1]['step'] if self.history else 0
 
-    def curve(self, key='train_loss') -> tuple[list, list]:
+    def curve(self, key:str='train_loss', # a key of the history's rows, e.g. 'val_loss'
+             ) -> tuple[list, list]:
         "Steps and values of `key` where it was recorded."
         rows = [r for r in self.history if r.get(key) is not None]
         return [r['step'] for r in rows], [r[key] for r in rows]
@@ -85,8 +86,6 @@ class Trainer:
         self.is_main = self.rank == 0
         self.device = rank_device(pick_device(device or t.device), local_rank, local_world)
         self.precision = pick_precision(t.precision, self.device)
-        if self.precision == 'fp16' and self.device.type != 'cuda':
-            raise ConfigError("training.precision=fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU")
         if t.threads: torch.set_num_threads(t.threads)
         try:
             self.open_folders(resume, overwrite)
@@ -205,7 +204,8 @@ def train_step(self:Trainer) -> tuple[float, float, float]:
 
 # %% ../nbs/04g_training.ipynb #5c2e8a17
 @patch
-def nonfinite(self:Trainer, loss:float) -> TrainingError:
+def nonfinite(self:Trainer, loss:float, # the loss, NaN or infinite
+             ) -> TrainingError:
     "The error for a training loss that became NaN or infinite: what is safe, and what to try."
     safe, then = "no checkpoint had been written yet", "then start again with --overwrite"
     if self.saved_step is not None:
@@ -290,7 +290,8 @@ def restore(self:Trainer, ck:dict): # the run's last.pth, checked
 
 # %% ../nbs/04g_training.ipynb #a0d4e7b3
 @patch
-def validate(self:Trainer, row:dict) -> bool: # this step's numbers, to which it adds the validation loss
+def validate(self:Trainer, row:dict, # this step's numbers, to which it adds the validation loss
+            ) -> bool:
     "Put the exact validation loss (and bits per character) into `row`; True if it is the best so far."
     row['val_loss'] = val = self.evaluate()
     row['val_bpc'] = bits_per_char(val, self.n_valid_tokens, self.n_valid_chars)
@@ -340,8 +341,7 @@ def fit(self:Trainer) -> TrainResult:
                 if t.patience and self.bad_evals >= t.patience: stop = 'early_stopping'; break
     except KeyboardInterrupt: raise KeyboardInterrupt(self.interrupted()) from None
     finally:
-        best = f"best validation loss {self.best_val_loss:.4f} (step {self.best_step:,})"
-        show.close(f"{self.step:,} steps; {best}")
+        show.close(f"{self.step:,} steps; best validation loss {self.best_val_loss:.4f}")
         try:
             if logs: logs.close()
         finally: self.close()
@@ -364,9 +364,9 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
     return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress).fit()
 
 # %% ../nbs/04g_training.ipynb #0b18003e
-USER_ERRORS = (ConfigError, CheckpointError, TrainingError, CorpusError, ValueError, OSError)
-
-def with_texts(cfg:Config, texts) -> Config:
+def with_texts(cfg:Config, # the run's config
+               texts, # paths of .txt files or folders
+              ) -> Config:
     "`cfg`, training on the files or folders `texts` instead of its `data.sources`."
     for t in texts:
         if '=' in t and not Path(t).exists():
@@ -392,6 +392,7 @@ def train_cli(overrides:Param('settings to change, as section.key=value (e.g. tr
         source = f'the shipped config {config}' if config_path(config).parent == CONFIG_DIR else config
         if main_rank and not quiet: print(f"training {cfg.name!r} from {source}")
         result = train(cfg, device=device, resume=resume, overwrite=overwrite, progress=not quiet)
-    except USER_ERRORS as e: sys.exit(f"robopoet train: {e}")
+    except (ConfigError, CheckpointError, TrainingError, CorpusError, ValueError, OSError) as e:
+        sys.exit(f"robopoet train: {e}")
     except KeyboardInterrupt as e: sys.exit(f"robopoet train: {e.args[0] if e.args else 'interrupted'}")
     if main_rank: print(result.summary())
