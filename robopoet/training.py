@@ -317,7 +317,7 @@ def fit(self:Trainer) -> TrainResult:
     t = self.cfg.training
     per_step = t.batch_size * t.grad_accum * self.world * self.model_config.block_size  # tokens
     logs = MetricsLog(self.log_dir, self.history, t.log_every) if self.is_main else None
-    show = Progress(t.max_steps, self.step, f'Training {self.cfg.name}', self.progress and self.is_main,
+    show = Progress(t.max_steps, self.step, f'Training {self.cfg.name!r}', self.progress and self.is_main,
                     t.log_every)
     stop, train_time, trained = 'max_steps', 0.0, 0
     elapsed0, start = (self.history[-1]['elapsed'] if self.history else 0.0), time.perf_counter()
