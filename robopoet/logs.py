@@ -135,4 +135,3 @@ class Progress:
         "Close the bar; in a notebook, replace it with `summary`."
         if self.bar is not None: self.bar.close()
         if self.mode == 'notebook': self.bar_view.update(Pretty(summary))
-        elif self.mode == 'lines' and summary: print(summary, flush=True)
