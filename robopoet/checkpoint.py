@@ -149,10 +149,10 @@ def check_run_state(ck:dict, # a run's checkpoint, from `read_checkpoint`
         if not (isinstance(row, dict) and row.get('step') == i + 1 and
                 all(v is None or isinstance(v, (int, float)) for v in row.values())):
             raise damaged(path, f"row {i + 1} of its history is wrong", advice)
-    cpu = rng.get('cpu') if isinstance(rng, dict) else None
-    shape = torch.get_rng_state().shape
-    like_ours = isinstance(cpu, torch.Tensor) and cpu.dtype == torch.uint8 and cpu.shape == shape
-    if not (like_ours and isinstance(rng.get('cuda', []), list)):
+    cpu, cuda = (rng.get('cpu'), rng.get('cuda', [])) if isinstance(rng, dict) else (None, None)
+    is_state = lambda s: isinstance(s, torch.Tensor) and s.dtype == torch.uint8  # a generator's bytes
+    cpu_ok = is_state(cpu) and cpu.shape == torch.get_rng_state().shape
+    if not (cpu_ok and isinstance(cuda, list) and all(map(is_state, cuda))):
         raise damaged(path, "its random-number state is wrong", advice)
     for k in ('optimizer', 'config', 'tokenizer'):
         if not isinstance(ck.get(k), dict): raise damaged(path, f"its {k} is not a mapping", advice)

@@ -155,7 +155,7 @@ def build_model(self:Trainer):
 def join_processes(self:Trainer):
     "Under torchrun: join the process group and wrap the model in DDP; compile it if the config says so."
     self.own_group = self.world > 1 and not torch.distributed.is_initialized()
-    if self.device.type == 'cuda': torch.cuda.set_device(self.device)
+    if self.world > 1 and self.device.type == 'cuda': torch.cuda.set_device(self.device)  # NCCL's GPU
     if self.own_group: torch.distributed.init_process_group(dist_backend(self.device))
     self.model = torch.compile(self.raw_model) if self.cfg.training.compile else self.raw_model
     if self.world > 1:
