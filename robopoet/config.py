@@ -4,50 +4,111 @@
 
 # %% ../nbs/04a_config.ipynb #1d53a58e
 from __future__ import annotations
-import difflib, types, typing
+import difflib, inspect, math, os, re, types, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 
 import yaml
 
 import robopoet
-from .checks import SettingError
+from .checks import SettingError, check_int, check_number, check_bool, check_choice
+from .files import atomic_write
 from .model import GPTConfig
 from .tokenizer import TOKENIZERS
 
-
 # %% auto #0
-__all__ = ['SECTIONS', 'PRECISIONS', 'CONFIG_DIR', 'ConfigError', 'DataConfig', 'OptimConfig', 'TrainingConfig', 'Config',
-           'coerce', 'model_fields', 'read_section', 'read_model', 'check', 'config_from_dict', 'shipped_configs',
-           'config_path', 'apply_override', 'load_config', 'save_config']
+__all__ = ['PRECISIONS', 'NAME_PATTERN', 'SECTIONS', 'CONFIG_DIR', 'ConfigError', 'check_tokenizer_args', 'DataConfig',
+           'OptimConfig', 'TrainingConfig', 'model_fields', 'Config', 'coerce', 'read_section', 'read_model',
+           'config_from_dict', 'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config']
 
-# %% ../nbs/04a_config.ipynb #13c42681
+# %% ../nbs/04a_config.ipynb #6a1f0d2b
 class ConfigError(SettingError):
     "A config robopoet cannot use; the message names the key and says what would work."
+
+def _unknown(key:str, where:str, valid) -> ConfigError:
+    "The error for an unknown `key` in `where`: the closest valid key suggested, all of them listed."
+    valid = sorted(valid)
+    close = difflib.get_close_matches(str(key), valid, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ''
+    return ConfigError(f"unknown key {key!r} in {where}{hint}; valid keys are: {', '.join(valid)}")
+
+def _positive(key:str, value, lo:float=0, lo_open:bool=True) -> float:
+    "`value` if it is a finite number above `lo` (or from `lo` on: `lo_open=False`), else a `ConfigError`."
+    return check_number(key, value, lo=lo, lo_open=lo_open, hi=math.inf, hi_open=True, error=ConfigError)
+
+# %% ../nbs/04a_config.ipynb #13c42681
+def check_tokenizer_args(kind:str, # a registered tokenizer: 'char', 'word', 'bpe'
+                         args:dict, # settings for its `train`, e.g. {'vocab_size': 2048}
+                        ) -> dict:
+    "`args` if `kind`'s `train` takes each of them, with a value of its type; else a `ConfigError` naming it."
+    if not isinstance(args, dict): raise ConfigError(f"data.tokenizer_args must be a mapping, got {args!r}")
+    train = TOKENIZERS[kind].train
+    params = {k: p for k, p in inspect.signature(train).parameters.items() if k != 'text'}
+    hints = typing.get_type_hints(train)
+    for k, v in args.items():
+        if k not in params: raise _unknown(k, f'data.tokenizer_args (of the {kind} tokenizer)', params)
+        if v is None and params[k].default is None: continue
+        want = hints.get(k)
+        if want in (int, str) and not (isinstance(v, want) and not isinstance(v, bool)):
+            what = 'a whole number' if want is int else 'a string'
+            raise ConfigError(f"data.tokenizer_args.{k} must be {what}, got {v!r}")
+    return args
 
 @dataclass
 class DataConfig:
     "Which texts to learn from, how to tokenize them and how to cut them into training windows."
-    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])  # known text names, .txt files or folders
+    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])  # known texts, .txt files, dirs
     data_dir: str|None = None  # folder searched first for the known texts
     valid_frac: float = 0.1  # the last share of each text held out for validation
     tokenizer: str = 'word'  # 'char', 'word' or 'bpe'
-    tokenizer_args: dict = field(default_factory=dict)  # passed to `make_tokenizer`, e.g. {vocab_size: 2048} for bpe
+    tokenizer_args: dict = field(default_factory=dict)  # for the tokenizer's `train`, e.g. {vocab_size: 2048}
     stride: int = 0  # step between training windows; 0 means half the context (64 at 128: 50% overlap)
     random_offsets: bool = False  # draw each epoch's windows at random offsets instead of a fixed stride
 
+    def __post_init__(self):
+        named = isinstance(self.sources, list) and all(isinstance(s, str) and s for s in self.sources)
+        if not (named and self.sources):
+            raise ConfigError(f"data.sources must name at least one text (a known name, a .txt file or a "
+                              f"folder), got {self.sources!r}")
+        if self.data_dir is not None and not isinstance(self.data_dir, str):
+            raise ConfigError(f"data.data_dir must be a folder's path or null, got {self.data_dir!r}")
+        check_number('data.valid_frac', self.valid_frac, 0, 1, lo_open=True, hi_open=True, error=ConfigError)
+        check_choice('data.tokenizer', self.tokenizer, TOKENIZERS, error=ConfigError)
+        check_tokenizer_args(self.tokenizer, self.tokenizer_args)
+        check_int('data.stride', self.stride, lo=0, hint=' (0: half the context)', error=ConfigError)
+        check_bool('data.random_offsets', self.random_offsets, error=ConfigError)
+
+# %% ../nbs/04a_config.ipynb #2a7c9f3e
 @dataclass
 class OptimConfig:
     "The optimiser and its learning-rate schedule: linear warm-up, then cosine decay to `min_lr`."
-    optimizer: str = 'adamw'  # 'adamw', or 'muon': Muon for the blocks' weight matrices, AdamW for the rest
+    optimizer: str = 'adamw'  # 'adamw', 'muon' (the blocks' matrices; AdamW the rest), or one registered
     lr: float = 6e-4  # peak learning rate, reached at the end of the warm-up
     min_lr: float = 1e-6  # where the cosine ends, at `training.max_steps`
     warmup_steps: int = 100  # optimiser steps of linear warm-up from 0
-    weight_decay: float = 0.01  # AdamW decay, on weight matrices only
+    weight_decay: float = 0.01  # decay of the weight matrices (none for biases and norm gains)
     betas: list[float] = field(default_factory=lambda: [0.9, 0.95])  # AdamW's moment decay rates
     eps: float = 1e-8  # AdamW's epsilon
     grad_clip: float = 1.0  # clip the global gradient norm to this; 0 turns clipping off
-    momentum: float = 0.95  # Muon's momentum (with optimizer: muon)
+    momentum: float = 0.95  # Muon's (and SGD's) momentum
+
+    def __post_init__(self):
+        if not isinstance(self.optimizer, str) or not self.optimizer:
+            raise ConfigError(f"optim.optimizer must be an optimiser's name, got {self.optimizer!r}")
+        _positive('optim.lr', self.lr)
+        check_number('optim.min_lr', self.min_lr, 0, self.lr, hint=' (from 0 to optim.lr)', error=ConfigError)
+        check_int('optim.warmup_steps', self.warmup_steps, lo=0, error=ConfigError)
+        _positive('optim.weight_decay', self.weight_decay, lo_open=False)
+        if not isinstance(self.betas, list) or len(self.betas) != 2:
+            raise ConfigError(f"optim.betas must be two numbers in [0, 1), got {self.betas!r}")
+        for i, b in enumerate(self.betas):
+            check_number(f'optim.betas[{i}]', b, lo=0, hi=1, hi_open=True, error=ConfigError)
+        _positive('optim.eps', self.eps)
+        _positive('optim.grad_clip', self.grad_clip, lo_open=False)
+        check_number('optim.momentum', self.momentum, lo=0, hi=1, hi_open=True, error=ConfigError)
+
+# %% ../nbs/04a_config.ipynb #c5e1a9d3
+PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
 
 @dataclass
 class TrainingConfig:
@@ -57,14 +118,35 @@ class TrainingConfig:
     max_steps: int = 5000  # optimiser steps; the schedule reaches `min_lr` here
     eval_every: int = 250  # steps between exact validations (each also writes last.pth)
     patience: int = 10  # validations without improvement before stopping early; 0 never stops
-    precision: str = 'auto'  # 'auto' (bf16 on CPU and recent GPUs, fp16 on older GPUs), 'bf16', 'fp16' or 'fp32'
+    precision: str = 'auto'  # 'auto' (bf16 where the hardware is fast at it, else fp16 or fp32), 'bf16', ...
     seed: int = 1337  # seeds the weights, the window order and dropout
     device: str = 'auto'  # 'auto' (CUDA when there is one), 'cpu', 'cuda', 'cuda:1', ...
     checkpoint_dir: str = 'checkpoints'  # checkpoints go to CHECKPOINT_DIR/NAME/{last,best}.pth
-    log_dir: str = 'logs'  # TensorBoard events and metrics.csv go to LOG_DIR/NAME/
-    log_every: int = 10  # steps between TensorBoard/CSV rows and progress-bar updates
+    log_dir: str = 'logs'  # metrics.csv (and TensorBoard events, if installed) go to LOG_DIR/NAME/
+    log_every: int = 10  # steps between TensorBoard points and progress-bar updates
     compile: bool = False  # run the model through torch.compile
     threads: int = 0  # CPU threads for torch; 0 keeps torch's default
+
+    def __post_init__(self):
+        for k in ('batch_size', 'grad_accum', 'max_steps', 'eval_every', 'log_every'):
+            check_int(f'training.{k}', getattr(self, k), lo=1, error=ConfigError)
+        check_int('training.patience', self.patience, lo=0, hint=' (0 never stops early)', error=ConfigError)
+        check_choice('training.precision', self.precision, PRECISIONS, error=ConfigError)
+        check_int('training.seed', self.seed, lo=0, hi=2**32 - 1, error=ConfigError)
+        for k in ('device', 'checkpoint_dir', 'log_dir'):
+            if isinstance(getattr(self, k), os.PathLike): setattr(self, k, os.fspath(getattr(self, k)))
+            if not isinstance(getattr(self, k), str) or not getattr(self, k):
+                raise ConfigError(f"training.{k} must be a non-empty string, got {getattr(self, k)!r}")
+        check_bool('training.compile', self.compile, error=ConfigError)
+        check_int('training.threads', self.threads, 0, hint=" (0 keeps torch's default)", error=ConfigError)
+
+# %% ../nbs/04a_config.ipynb #f1c7d3a8
+NAME_PATTERN = r'\w[\w.-]{0,99}'  # a letter, digit or _, then those, '.' or '-': never '/', '..' or '.x'
+
+def model_fields() -> dict:
+    "The `GPTConfig` fields a config's `model` section may set, with their types and defaults."
+    hints = typing.get_type_hints(GPTConfig)
+    return {f.name: (hints[f.name], f.default) for f in fields(GPTConfig) if f.name != 'vocab_size'}
 
 @dataclass
 class Config:
@@ -75,6 +157,15 @@ class Config:
     optim: OptimConfig = field(default_factory=OptimConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
 
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not re.fullmatch(NAME_PATTERN, self.name):
+            raise ConfigError(f"name must be a plain folder name (up to 100 letters, digits, '_', '-' and "
+                              f"'.', not starting with '.' or '-'), got {self.name!r}")
+        for k in self.model:
+            if k not in model_fields(): raise _unknown(k, 'model', model_fields())
+        try: GPTConfig(vocab_size=1, **self.model)
+        except SettingError as e: raise ConfigError(str(e).replace('GPTConfig.', 'model.')) from None
+
     def to_dict(self) -> dict:
         "Plain dicts and lists: what checkpoints and `config.yaml` store."
         return asdict(self)
@@ -82,7 +173,9 @@ class Config:
 SECTIONS = {'data': DataConfig, 'optim': OptimConfig, 'training': TrainingConfig}
 
 # %% ../nbs/04a_config.ipynb #e0fa5de4
-def coerce(value, typ, key:str):
+def coerce(value, # a value read from YAML
+           typ, # the type its dataclass field declares
+           key:str): # the key's full name, for the message
     "`value` as type `typ` (from a dataclass annotation), or a `ConfigError` naming `key`."
     origin, args = typing.get_origin(typ), typing.get_args(typ)
     if origin in (typing.Union, types.UnionType):
@@ -93,13 +186,12 @@ def coerce(value, typ, key:str):
             except ConfigError as e: errors.append(e)
         raise errors[0]
     if origin in (list, tuple):
-        if isinstance(value, str) and args and args[0] is str: value = [value]  # `sources: alice` means [alice]
-        if not isinstance(value, (list, tuple)):
-            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        if isinstance(value, str) and args and args[0] is str: value = [value]  # `sources: alice` is [alice]
+        if not isinstance(value, (list, tuple)): raise ConfigError(f"{key}: expected a list, got {value!r}")
         return [coerce(v, args[0], f'{key}[{i}]') if args else v for i, v in enumerate(value)]
     if typ is dict or origin is dict:
         if value is None: return {}
-        if not isinstance(value, dict): raise ConfigError(f"{key}: expected a mapping (key: value pairs), got {value!r}")
+        if not isinstance(value, dict): raise ConfigError(f"{key}: expected a mapping, got {value!r}")
         return dict(value)
     if typ is bool:
         if isinstance(value, bool): return value
@@ -122,19 +214,10 @@ def coerce(value, typ, key:str):
     return value
 
 # %% ../nbs/04a_config.ipynb #7742f77c
-def _unknown(key:str, where:str, valid) -> ConfigError:
-    valid = sorted(valid)
-    close = difflib.get_close_matches(key, valid, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ''
-    return ConfigError(f"unknown key {key!r} in {where}{hint}; valid keys are: {', '.join(valid)}")
-
-def model_fields() -> dict:
-    "The `GPTConfig` fields a config's `model` section may set, with their types and defaults."
-    hints = typing.get_type_hints(GPTConfig)
-    return {f.name: (hints[f.name], f.default) for f in fields(GPTConfig) if f.name != 'vocab_size'}
-
-def read_section(cls, d, where:str):
-    "Build dataclass `cls` from mapping `d`, checking every key and type."
+def read_section(cls, # the section's dataclass
+                 d, # the section as read from YAML (None: all defaults)
+                 where:str): # the section's name, for messages
+    "Build dataclass `cls` from mapping `d`, checking every key, type and value."
     if d is None: d = {}
     if not isinstance(d, dict): raise ConfigError(f"{where} should be a mapping of key: value, got {d!r}")
     hints, names = typing.get_type_hints(cls), {f.name for f in fields(cls)}
@@ -142,79 +225,59 @@ def read_section(cls, d, where:str):
         if k not in names: raise _unknown(k, where, names)
     return cls(**{k: coerce(v, hints[k], f'{where}.{k}') for k, v in d.items()})
 
-def read_model(d, where:str='model') -> dict:
-    "The `model` section as a full dict of `GPTConfig` fields (defaults filled in), checked."
+def read_model(d, # the model section as read from YAML (None: all defaults)
+               where:str='model', # its name, for messages
+              ) -> dict:
+    "The `model` section as a full dict of `GPTConfig` fields (defaults filled in), its types checked."
     if d is None: d = {}
     if not isinstance(d, dict): raise ConfigError(f"{where} should be a mapping of key: value, got {d!r}")
     valid = model_fields()
     for k in d:
-        if k == 'vocab_size': raise ConfigError(f"{where}.vocab_size is set by the tokenizer: remove it from the config")
+        if k == 'vocab_size': raise ConfigError(f"{where}.vocab_size is set by the tokenizer: remove it")
         if k not in valid: raise _unknown(k, where, valid)
     return {k: coerce(d[k], t, f'{where}.{k}') if k in d else default for k, (t, default) in valid.items()}
 
-# %% ../nbs/04a_config.ipynb #9f8f2239
-PRECISIONS = ('auto', 'bf16', 'fp16', 'fp32')
-
-def check(cfg:Config) -> Config:
-    "Refuse values of the right type that make no sense; return `cfg`."
-    d, o, t = cfg.data, cfg.optim, cfg.training
-    def need(ok, key, what):
-        if not ok: raise ConfigError(f"{key} {what}")
-    need(d.tokenizer in TOKENIZERS, 'data.tokenizer', f"must be one of {', '.join(TOKENIZERS)}, not {d.tokenizer!r}")
-    need(len(d.sources) > 0, 'data.sources', "must name at least one text")
-    need(0 < d.valid_frac < 1, 'data.valid_frac', f"must be between 0 and 1, not {d.valid_frac}")
-    need(d.stride >= 0, 'data.stride', "must be 0 (half the context) or positive")
-    need(0 <= o.momentum < 1, 'optim.momentum', f"must be in [0, 1), not {o.momentum}")
-    need(o.lr > 0, 'optim.lr', f"must be positive, not {o.lr}")
-    need(0 <= o.min_lr <= o.lr, 'optim.min_lr', f"must be between 0 and optim.lr ({o.lr}), not {o.min_lr}")
-    need(o.warmup_steps >= 0, 'optim.warmup_steps', "must be 0 or more")
-    need(o.weight_decay >= 0, 'optim.weight_decay', "must be 0 or more")
-    need(len(o.betas) == 2 and all(0 <= b < 1 for b in o.betas), 'optim.betas', f"must be two numbers in [0, 1), not {o.betas}")
-    need(o.grad_clip >= 0, 'optim.grad_clip', "must be 0 (off) or positive")
-    for k in ('batch_size', 'grad_accum', 'max_steps', 'eval_every', 'log_every'):
-        need(getattr(t, k) > 0, f'training.{k}', f"must be positive, not {getattr(t, k)}")
-    need(t.patience >= 0, 'training.patience', "must be 0 (never stop early) or more")
-    need(t.precision in PRECISIONS, 'training.precision', f"must be one of {', '.join(PRECISIONS)}, not {t.precision!r}")
-    need(t.threads >= 0, 'training.threads', "must be 0 (torch's default) or more")
-    need(bool(cfg.name) and '/' not in cfg.name, 'name', f"must be a folder name, not {cfg.name!r}")
-    return cfg
-
-def config_from_dict(d:dict, where:str='the config') -> Config:
-    "A checked `Config` from a plain dict (a parsed YAML file or a checkpoint's copy)."
-    if not isinstance(d, dict): raise ConfigError(f"{where} should be a mapping with sections {', '.join(['name', 'model', *SECTIONS])}")
+def config_from_dict(d:dict, # a parsed YAML file, or the copy a checkpoint holds
+                     where:str='the config', # where it comes from, for messages
+                    ) -> Config:
+    "A checked `Config` from a plain dict."
     valid = ['name', 'model', *SECTIONS]
+    if not isinstance(d, dict): raise ConfigError(f"{where} should map sections {', '.join(valid)}")
     for k in d:
         if k not in valid: raise ConfigError(_unknown(k, where, valid).args[0].replace('key', 'section', 1))
-    name = coerce(d.get('name', 'run'), str, 'name')
-    return check(Config(name=name, model=read_model(d.get('model')),
-                        **{s: read_section(cls, d.get(s), s) for s, cls in SECTIONS.items()}))
+    return Config(name=coerce(d.get('name', 'run'), str, 'name'), model=read_model(d.get('model')),
+                  **{s: read_section(cls, d.get(s), s) for s, cls in SECTIONS.items()})
 
 # %% ../nbs/04a_config.ipynb #6d168302
-CONFIG_DIR = Path(robopoet.__file__).parent/'configs'  # shipped with the package; the repo's configs/ links here
+CONFIG_DIR = Path(robopoet.__file__).parent/'configs'  # shipped with the package
 
 def shipped_configs() -> list[str]:
     "Names of the configs that come with robopoet."
     return sorted(p.stem for p in CONFIG_DIR.glob('*.yaml'))
 
-def config_path(path_or_name) -> Path:
+def config_path(path_or_name, # a YAML file, or the name of a shipped config
+               ) -> Path:
     "The YAML file for a path or a shipped config's name."
     p = Path(path_or_name).expanduser()
     if p.is_file(): return p
-    if p.suffix == '' and (CONFIG_DIR/f'{p.name}.yaml').is_file() and len(p.parts) == 1: return CONFIG_DIR/f'{p.name}.yaml'
+    shipped = CONFIG_DIR/f'{p.name}.yaml'
+    if p.suffix == '' and len(p.parts) == 1 and shipped.is_file(): return shipped
     raise ConfigError(f"no config file {str(path_or_name)!r}: give the path of a YAML file, "
                       f"or one of the shipped configs: {', '.join(shipped_configs())}")
 
-def apply_override(d:dict, override:str) -> dict:
+def apply_override(d:dict, # the raw config, as read from YAML
+                   override:str, # `section.key=value`, or `name=NEW`
+                  ) -> dict:
     "Set `section.key=value` (value read as YAML) in the raw config dict `d`."
     if '=' not in override:
-        raise ConfigError(f"override {override!r} should look like section.key=value, e.g. training.batch_size=16")
+        raise ConfigError(f"override {override!r} should look like section.key=value: training.batch_size=16")
     key, raw = override.split('=', 1)
     try: value = yaml.safe_load(raw) if raw.strip() else ''
     except yaml.YAMLError: value = raw
     parts = key.strip().split('.')
     if parts == ['name']: d['name'] = value; return d
     if len(parts) != 2 or not all(parts):
-        raise ConfigError(f"override {override!r} should name a section and a key, e.g. training.batch_size=16")
+        raise ConfigError(f"override {override!r} should name a section and a key: training.batch_size=16")
     section, k = parts
     if section not in ('model', *SECTIONS):
         raise _unknown(section, 'the config (as a section)', ['name', 'model', *SECTIONS])
@@ -222,6 +285,7 @@ def apply_override(d:dict, override:str) -> dict:
     d[section] = {**(d.get(section) or {}), k: value}
     return d
 
+# %% ../nbs/04a_config.ipynb #3e7a5c21
 def load_config(path_or_name='gpt_small', # a YAML file, or the name of a shipped config
                 overrides=(), # `section.key=value` strings applied on top
                ) -> Config:
@@ -234,13 +298,15 @@ def load_config(path_or_name='gpt_small', # a YAML file, or the name of a shippe
         raise ConfigError(f"{path} is not valid YAML{at}: {getattr(e, 'problem', None) or e}") from None
     except UnicodeDecodeError as e: raise ConfigError(f"{path} is not a UTF-8 text file: {e}") from None
     if d is None: d = {}
-    if not isinstance(d, dict): raise ConfigError(f"{path} should hold a mapping with sections {', '.join(['name', 'model', *SECTIONS])}")
+    if not isinstance(d, dict):
+        raise ConfigError(f"{path} should hold a mapping of {', '.join(['name', 'model', *SECTIONS])}")
     d.setdefault('name', path.stem)
     for o in overrides: d = apply_override(d, o)
     return config_from_dict(d, where=str(path))
 
-def save_config(cfg:Config, path) -> Path:
-    "Write `cfg` as YAML that `load_config` reads back."
-    path = Path(path)
-    path.write_text(yaml.safe_dump(cfg.to_dict(), sort_keys=False), encoding='utf-8')
-    return path
+def save_config(cfg:Config, # the config to save
+                path, # the YAML file to write
+               ) -> Path:
+    "Write `cfg` as YAML that `load_config` reads back (atomically: never half a file)."
+    with atomic_write(path, 'w') as f: f.write(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
+    return Path(path)

@@ -27,51 +27,69 @@ class TokenWindows:
 
     def __len__(self): return len(self.starts)
     def __getitem__(self, i):
+        "Window `i` of the fixed grid, as `(x, y)`."
         s = int(self.starts[i])
         w = self.ids[s:s + self.block_size + 1]
         return w[:-1], w[1:]
 
-    def epoch_starts(self, epoch:int, shuffle:bool=True):
+    def epoch_starts(self, epoch:int, # the epoch's number: with `seed`, it seeds the order
+                     shuffle:bool=True): # False: the grid in order
         "This epoch's window starts, in a reproducible random order (from `seed` and `epoch`)."
         if not shuffle: return self.starts
         g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-        if self.random_offsets: return torch.randint(0, len(self.ids) - self.block_size, (len(self),), generator=g)
+        if self.random_offsets:
+            return torch.randint(0, len(self.ids) - self.block_size, (len(self),), generator=g)
         return self.starts[torch.randperm(len(self), generator=g)]
 
-    def batch(self, starts):
+    def batch(self, starts, # a 1-d tensor of window starts
+             ):
         "Inputs and targets `(len(starts), block_size)` for the windows at `starts`."
         grid = starts.to(self.ids.device)[:, None] + torch.arange(self.block_size + 1, device=self.ids.device)
         w = self.ids[grid]
         return w[:, :-1], w[:, 1:]
 
-    def to(self, device):
+    def to(self, device, # where the batches are made
+          ):
+        "Move the token ids to `device` (where the batches are then made); returns `self`."
         self.ids = self.ids.to(device); return self
 
-    def __repr__(self): return f"TokenWindows({len(self):,} windows of {self.block_size}, stride {self.stride})"
+    def __repr__(self):
+        return f"TokenWindows({len(self):,} windows of {self.block_size}, stride {self.stride})"
 
 # %% ../nbs/04b_data.ipynb #94db1395
 class Batches:
     "Micro-batch `k` of a run over `windows`, for one process of `world_size`: a pure function of `k`."
-    def __init__(self, windows:TokenWindows, batch_size:int, rank:int=0, world_size:int=1):
+    def __init__(self, windows:TokenWindows, # the training windows
+                 batch_size:int, # windows per micro-batch (per process)
+                 rank:int=0, # this process's number, 0 to `world_size` - 1
+                 world_size:int=1): # how many processes share the epoch
         self.windows, self.batch_size, self.rank, self.world_size = windows, batch_size, rank, world_size
         self.per_epoch = len(windows) // (batch_size * world_size)  # whole batches per epoch on every rank
         if self.per_epoch < 1:
-            raise CorpusError(f"the training text gives {len(windows):,} windows of {windows.block_size} tokens, fewer "
-                              f"than one batch ({batch_size} per process x {world_size} process(es)): use a smaller "
-                              "training.batch_size or model.block_size, or a larger corpus")
+            raise CorpusError(f"the training text gives {len(windows):,} windows of {windows.block_size} "
+                              f"tokens, fewer than one batch ({batch_size} per process x {world_size} "
+                              "process(es)): use a smaller training.batch_size or model.block_size, "
+                              "or more text")
         self._epoch, self._starts = None, None
 
-    def epoch_of(self, k:int) -> int: return k // self.per_epoch
+    def epoch_of(self, k:int, # a micro-batch's number in the run
+                ) -> int:
+        "The epoch micro-batch `k` falls in."
+        return k // self.per_epoch
 
-    def __call__(self, k:int):
+    def __call__(self, k:int, # a micro-batch's number in the run
+                ):
+        "Inputs and targets of micro-batch `k` of the run, this process's share."
         epoch, i = divmod(k, self.per_epoch)
         if epoch != self._epoch:  # this rank's share of the epoch's order
             self._epoch, self._starts = epoch, self.windows.epoch_starts(epoch)[self.rank::self.world_size]
         return self.windows.batch(self._starts[i*self.batch_size:(i+1)*self.batch_size])
 
 # %% ../nbs/04b_data.ipynb #fc51ad6e
-def valid_windows(ids, block_size:int) -> list[tuple]:
-    "Non-overlapping `(x, y)` windows covering all of `ids`: full windows stacked, then the shorter tail."
+def valid_windows(ids, # the validation text's token ids
+                  block_size:int, # the model's context
+                 ) -> tuple:
+    "`(xs, ys, tail)`: non-overlapping windows over all of `ids`, full ones stacked, the last one apart."
     ids = torch.as_tensor(ids, dtype=torch.long)
     n_full = (len(ids) - 1) // block_size
     full = ids[:n_full*block_size + 1]

@@ -10,34 +10,67 @@ import torch
 from .config import ConfigError
 
 # %% auto #0
-__all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env']
+__all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env', 'rank_device', 'dist_backend']
 
 # %% ../nbs/04d_runtime.ipynb #11f7484e
-def pick_device(device:str='auto') -> torch.device:
-    "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named."
+def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
+               ) -> torch.device:
+    "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named, if it exists."
     if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
-    except RuntimeError: raise ConfigError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N") from None
+    except (RuntimeError, TypeError):
+        raise ConfigError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N") from None
     if d.type == 'cuda' and not torch.cuda.is_available():
         raise ConfigError(f"device {device!r} asked for, but torch sees no CUDA GPU: use --device cpu")
+    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
+        raise ConfigError(f"device {device!r} asked for, but torch sees {torch.cuda.device_count()} GPU(s): "
+                          f"use cuda:0 to cuda:{torch.cuda.device_count() - 1}")
     return d
 
+# %% ../nbs/04d_runtime.ipynb #9b8e1f37
 def cpu_has_fast_bf16() -> bool:
-    "Does this CPU multiply bf16 matrices in hardware (AVX-512 BF16 or AMX)? Without it bf16 is emulated, and slow."
+    "Does this CPU multiply bf16 matrices in hardware (AVX-512 BF16 or AMX)? Else bf16 is emulated, and slow."
     try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError): return False
 
-def pick_precision(precision:str, device:torch.device) -> str:
-    "Resolve `'auto'`: bf16 where the hardware does it fast (recent CPUs and GPUs), fp16 on older GPUs, else fp32."
+def pick_precision(precision:str, # 'auto', 'bf16', 'fp16' or 'fp32'
+                   device:torch.device, # where the run computes
+                  ) -> str:
+    "Resolve `'auto'`: bf16 where the hardware does it fast (new CPUs, GPUs), fp16 on older GPUs, else fp32."
+    if precision == 'fp16' and device.type != 'cuda':
+        raise ConfigError("training.precision=fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU")
     if precision != 'auto': return precision
     if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
     return 'bf16' if device.type == 'cpu' and cpu_has_fast_bf16() else 'fp32'
 
-def autocast(precision:str, device:torch.device):
+def autocast(precision:str, # 'bf16', 'fp16' or 'fp32'
+             device:torch.device): # where the run computes
     "The autocast context for `precision` (a no-op for fp32)."
     if precision == 'fp32': return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
 
-def dist_env() -> tuple[int, int, int]:
-    "`(rank, world_size, local_rank)` from torchrun's environment; `(0, 1, 0)` in a single process."
-    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
+# %% ../nbs/04d_runtime.ipynb #2a6f9d38
+def dist_env() -> tuple[int, int, int, int]:
+    "`(rank, world_size, local_rank, local_world_size)` from torchrun's environment; `(0, 1, 0, 1)` alone."
+    env = lambda k, default: int(os.environ.get(k, default))
+    world = env('WORLD_SIZE', 1)
+    return env('RANK', 0), world, env('LOCAL_RANK', 0), env('LOCAL_WORLD_SIZE', world)
+
+def rank_device(device:torch.device, # what `pick_device` chose
+                local_rank:int, # this process's number on its machine
+                local_world_size:int, # how many processes train on this machine
+                n_gpus:int|None=None, # the GPUs torch sees (None: count them)
+               ) -> torch.device:
+    "The device of process `local_rank`: under DDP on GPUs, its own GPU; too few GPUs are refused."
+    if local_world_size == 1 or device.type != 'cuda': return device
+    n_gpus = torch.cuda.device_count() if n_gpus is None else n_gpus
+    if local_world_size > n_gpus:
+        raise ConfigError(f"torchrun started {local_world_size} processes on this machine, but it has "
+                          f"{n_gpus} GPU(s) and each process needs its own: use --nproc_per_node {n_gpus}, "
+                          "or train on the CPU with --device cpu")
+    return torch.device('cuda', local_rank)
+
+def dist_backend(device:torch.device, # this process's device
+                ) -> str:
+    "How processes exchange gradients: NCCL between GPUs, gloo between CPUs."
+    return 'nccl' if device.type == 'cuda' else 'gloo'
