@@ -143,7 +143,7 @@ class SamplingConfig(SimpleNamespace):
 
     @property
     def greedy(self) -> bool: return self.temperature == 0
-    __repr__ = SimpleNamespace.__repr__  # IPython, which pretty-prints namespaces, then shows it by its name
+    __repr__ = SimpleNamespace.__repr__  # its own, so that IPython too shows it by its name, on one line
 
 def sampling_config(config:SamplingConfig|None=None, # settings to start from (the defaults if None)
                     **changes) -> SamplingConfig: # settings to change, by name
