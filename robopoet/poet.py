@@ -4,161 +4,200 @@
 
 # %% ../nbs/05b_poet.ipynb #950a51d8
 from __future__ import annotations
-import sys
-from dataclasses import replace
+import inspect, sys
 from html import escape
 
 import ipywidgets as W
 import torch
 from torch import Tensor
+from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 
 from .checkpoint import CheckpointError, load_model
 from .config import ConfigError
 from .runtime import pick_device
-from .sampling import (SamplingConfig, SamplingError, Decoder, _Text, _check_int, _generator, encode_prompt,
-                               evaluating, generate, model_device, next_token_probs, pick_next, stream, token_label)
+from .tokenizer import UNKNOWN_CHOICES
+from .sampling import (Continuation, Decoder, SamplingConfig, SamplingError, Setting, encode_prompt,
+                               evaluating, generate, make_generator, model_device, next_token_probs,
+                               pick_next, sampling_config, settings, stream)
 
 # %% auto #0
 __all__ = ['candidates_html', 'Poet', 'interact', 'generate_cli']
 
 # %% ../nbs/05b_poet.ipynb #a76230a9
-def candidates_html(tokenizer, # names the tokens
+def candidates_html(tokenizer, # names the tokens (its `label`)
                     logits:Tensor, # (vocab,) the model's scores for the next token
                     after:Tensor, # (vocab,) the probabilities after the strategies
                     n:int=8) -> str: # how many candidates: the model's most likely
-    "An HTML bar chart of the next-token candidates: the model's probability (grey) and after the strategies (blue)."
-    raw = logits.float().softmax(-1)
+    "An HTML chart of the likeliest next tokens: the model's probability (grey), after the strategies (blue)."
+    bar = lambda v, colour: f"<div style='background:{colour};height:0.7em;width:{300 * v:.0f}px'></div>"
+    cell = "<td style='text-align:right'>{}</td>"
     rows = []
-    for p, i in zip(*raw.topk(min(n, raw.numel()))):
+    for p, i in zip(*logits.float().softmax(-1).topk(min(n, logits.numel()))):
         q = after[i].item()
-        bar = lambda v, colour: f"<div style='background:{colour};height:0.7em;width:{300 * v:.0f}px'></div>"
-        rows.append(f"<tr><td style='text-align:right'><code>{escape(token_label(tokenizer, int(i)))}</code></td>"
-                    f"<td style='width:310px'>{bar(p.item(), '#bbb')}{bar(q, '#1f77b4')}</td>"
-                    f"<td style='text-align:right'>{p.item():6.1%}</td><td style='text-align:right'><b>{q:6.1%}</b></td></tr>")
+        rows.append('<tr>' + cell.format(f'<code>{escape(tokenizer.label(int(i)))}</code>')
+                    + f"<td style='width:310px'>{bar(p.item(), '#bbb')}{bar(q, '#1f77b4')}</td>"
+                    + cell.format(f'{p.item():6.1%}') + cell.format(f'<b>{q:6.1%}</b>') + '</tr>')
     return ("<table style='font-size:0.85em'><tr><th>next</th><th></th><th>model</th><th>after</th></tr>"
             + ''.join(rows) + '</table>')
 
+# %% ../nbs/05b_poet.ipynb #166a79a7
+def _slider(setting:Setting, value) -> W.Widget:
+    "A slider for `setting` at `value`, over the range its registration declares."
+    low, high, step = setting.slider
+    kind = W.IntSlider if setting.kind is int else W.FloatSlider
+    return kind(value, min=low, max=high, step=step, description=setting.name.replace('_', ' '),
+                tooltip=setting.help, style={'description_width': '9em'}, layout=W.Layout(width='28em'))
+
 class Poet:
-    "An ipywidgets poet: a prompt, sliders for the strategies, Generate (streaming) and Step, and the next-token candidates."
+    "An ipywidgets poet: a prompt, a slider per setting, Generate, Step, and the next-token candidates."
     def __init__(self, model, # a GPT (or any model `Decoder` accepts)
                  tokenizer, # the tokenizer it was trained with
                  prompt:str='To be, or not to be', # the prompt shown at the start
                  n_candidates:int=8, # how many next-token candidates to chart
                  seed:int|None=None): # seeds the draws, for a reproducible lesson
         self.model, self.tokenizer, self.n_candidates = model, tokenizer, n_candidates
-        self.generator = _generator(seed, model_device(model))
-        d = SamplingConfig()
-        look = dict(style={'description_width': '11em'}, layout=W.Layout(width='30em'))
-        self.prompt = W.Textarea(prompt, placeholder='a prompt (empty: start from a line break)', layout=W.Layout(width='98%', height='4em'))
-        self.temperature = W.FloatSlider(d.temperature, min=0, max=2, step=0.05, description='temperature (0: greedy)', **look)
-        self.top_k = W.IntSlider(d.top_k, min=0, max=min(200, tokenizer.vocab_size), description='top-k (0: all)', **look)
-        self.top_p = W.FloatSlider(d.top_p, min=0.01, max=1, step=0.01, description='top-p', **look)
-        self.min_p = W.FloatSlider(d.min_p, min=0, max=1, step=0.01, description='min-p', **look)
-        self.repetition_penalty = W.FloatSlider(d.repetition_penalty, min=1, max=2, step=0.05, description='repetition penalty', **look)
-        self.length = W.IntSlider(d.max_new_tokens, min=1, max=1000, description='tokens to generate', **look)
+        self.generator = make_generator(seed, model_device(model))
+        self.prompt = W.Textarea(prompt, placeholder='a prompt (empty: start from a line break)',
+                                 layout=W.Layout(width='98%', height='4em'))
+        defaults = SamplingConfig()
+        self.sliders = {s.name: _slider(s, getattr(defaults, s.name)) for s in settings() if s.slider}
+        for slider in self.sliders.values(): slider.observe(lambda _: self.show(), 'value')
         self.generate_button = W.Button(description='Generate', button_style='primary', icon='play')
-        self.step_button = W.Button(description='Step', icon='step-forward', tooltip='add one token drawn with the settings')
+        self.step_button = W.Button(description='Step', icon='step-forward', tooltip='one more token')
         self.restart_button = W.Button(description='Restart', icon='undo', tooltip='back to the prompt')
         self.generate_button.on_click(lambda _: self.generate())
         self.step_button.on_click(lambda _: self.step())
         self.restart_button.on_click(lambda _: self.restart())
-        for s in self.sliders: s.observe(lambda _: self.show(), 'value')
         self.text, self.chart, self.message = W.HTML(), W.HTML(), W.HTML()
         self.choices = W.HBox(layout=W.Layout(flex_flow='row wrap'))
-        self.widget = W.VBox([self.prompt, W.HBox([W.VBox(self.sliders[:3]), W.VBox(self.sliders[3:])]),
-                              W.HBox([self.generate_button, self.step_button, self.restart_button]), self.message,
-                              self.text, W.HTML('<b>Next token</b>: the model (grey) and after the strategies (blue); click one to pick it'),
-                              self.chart, self.choices])
+        sliders = list(self.sliders.values())
+        half = (len(sliders) + 1) // 2
+        self.widget = W.VBox([self.prompt, W.HBox([W.VBox(sliders[:half]), W.VBox(sliders[half:])]),
+                              W.HBox([self.generate_button, self.step_button, self.restart_button]),
+                              self.message, self.text, W.HTML(self.legend), self.chart, self.choices])
         self.decoder = self.row = None
+        self.restart()
 
-    @property
-    def sliders(self): return [self.temperature, self.top_k, self.top_p, self.min_p, self.repetition_penalty, self.length]
-    def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+    legend = '<b>Next token</b>: the model (grey) and after the strategies (blue); click one to pick it'
 
-    @property
-    def config(self) -> SamplingConfig:
-        "The settings the sliders show."
-        return SamplingConfig(self.length.value, self.temperature.value, self.top_k.value or None,
-                              self.top_p.value, self.min_p.value, self.repetition_penalty.value)
+# %% ../nbs/05b_poet.ipynb #8a92321e
+@patch(as_prop=True)
+def config(self:Poet) -> SamplingConfig:
+    "The settings the sliders show (the others at their defaults)."
+    return SamplingConfig(**{name: slider.value for name, slider in self.sliders.items()})
 
-    def restart(self) -> bool:
-        "Start again from the prompt; False (with a message) if the model cannot read it."
-        try: ids = encode_prompt(self.tokenizer, self.prompt.value)
-        except SamplingError as e:
-            self.message.value = f"<span style='color:#c00'>{escape(str(e))}</span>"
-            self.decoder = self.row = None; return False
-        self.message.value = ''
-        with evaluating(self.model): self.decoder = Decoder(self.model, torch.tensor([ids], device=model_device(self.model)))
-        self.row = _Text(self.tokenizer, ids, (), getattr(self.tokenizer, 'eos_id', None))
-        self.show(); return True
+@patch
+def restart(self:Poet) -> bool:
+    "Start again from the prompt; False (with a message) if the model cannot read it."
+    try: ids = encode_prompt(self.tokenizer, self.prompt.value)
+    except SamplingError as e:
+        self.message.value = f"<span style='color:#c00'>{escape(str(e))}</span>"
+        self.decoder = self.row = None; return False
+    self.message.value = ''
+    ids = torch.tensor([ids], device=model_device(self.model))
+    with evaluating(self.model): self.decoder = Decoder(self.model, ids)
+    self.row = Continuation(self.tokenizer, ids[0].tolist(), (), getattr(self.tokenizer, 'eos_id', None))
+    self.show(); return True
 
-    def step(self, token:int|None=None, # the token to add; None draws one with the settings
-             show:bool=True):
-        "Add one token to the text."
-        if self.decoder is None and not self.restart(): return
-        if self.row.done: return
-        with evaluating(self.model):
-            if token is None: token = pick_next(self.decoder.logits, self.config, self.decoder.window, self.generator).item()
-            self.row.add(token)
-            if not self.row.done: self.decoder.append(torch.tensor([token]))
-        if show: self.show(choices=False)
+# %% ../nbs/05b_poet.ipynb #bc98e62d
+@patch
+def step(self:Poet, token:int|None=None, # the token to add; None draws one with the settings
+         show:bool=True): # redraw the text (not the candidate buttons) afterwards
+    "Add one token to the text."
+    if self.decoder is None and not self.restart(): return
+    if self.row.done: return
+    with evaluating(self.model):
+        if token is None:
+            token = pick_next(self.decoder.logits, self.config, self.decoder.window, self.generator).item()
+        self.row.add(token)
+        if not self.row.done: self.decoder.append(torch.tensor([token]))
+    if show: self.show(choices=False)
 
-    def generate(self):
-        "Write `length` tokens from the prompt, showing each as it comes."
-        if not self.restart(): return
-        for _ in range(self.length.value):
-            self.step()
-            if self.row.done: break
-        self.show()
+@patch
+def generate(self:Poet):
+    "Write `max_new_tokens` tokens from the prompt, showing each as it comes."
+    if not self.restart(): return
+    for _ in range(self.config.max_new_tokens):
+        self.step()
+        if self.row.done: break
+    self.show()
 
-    def show(self, choices:bool=True):
-        "Redraw the text, the candidates chart and (if `choices`) the candidate buttons."
-        if self.decoder is None: return
-        prompt = self.prompt.value
-        self.text.value = (f"<pre style='white-space:pre-wrap;font-size:1.05em'><span style='color:#888'>{escape(prompt)}</span>"
-                           f"{escape(self.row.text)}{'' if self.row.done else '▌'}</pre>")
-        logits = self.decoder.logits[0]
-        after = next_token_probs(logits, self.config, self.decoder.window[0])
-        self.chart.value = candidates_html(self.tokenizer, logits, after, self.n_candidates)
-        if choices: self.choices.children = [self._choice(int(i)) for i in logits.topk(min(self.n_candidates, logits.numel())).indices]
+# %% ../nbs/05b_poet.ipynb #0a6cfa7e
+@patch
+def show(self:Poet, choices:bool=True): # also redraw the candidate buttons
+    "Redraw the text, the candidates chart and (if `choices`) the candidate buttons."
+    if self.decoder is None: return
+    prompt, cursor = f"<span style='color:gray'>{escape(self.prompt.value)}</span>", '▌'
+    if self.row.done: cursor = ''
+    self.text.value = f"<pre style='white-space:pre-wrap'>{prompt}{escape(self.row.text)}{cursor}</pre>"
+    logits = self.decoder.logits[0]
+    after = next_token_probs(logits, self.config, self.decoder.window[0])
+    self.chart.value = candidates_html(self.tokenizer, logits, after, self.n_candidates)
+    top = logits.topk(min(self.n_candidates, logits.numel())).indices
+    if choices: self.choices.children = [self._choice(int(i)) for i in top]
 
-    def _choice(self, token:int):
-        b = W.Button(description=token_label(self.tokenizer, token), layout=W.Layout(width='auto'))
-        b.on_click(lambda _: (self.step(token), self.show()))
-        return b
+@patch
+def _choice(self:Poet, token:int) -> W.Button:
+    b = W.Button(description=self.tokenizer.label(token), layout=W.Layout(width='auto'))
+    b.on_click(lambda _: (self.step(token), self.show()))
+    return b
+
+@patch
+def snapshot(self:Poet) -> str:
+    "The poet as HTML: its message, text and chart as they are now (for pages without a live kernel)."
+    return self.message.value + self.text.value + f'<p>{self.legend}</p>' + self.chart.value
+
+@patch
+def _repr_mimebundle_(self:Poet, **kwargs):
+    "The live widget in Jupyter; a snapshot where widgets cannot run."
+    return {**self.widget._repr_mimebundle_(**kwargs), 'text/html': self.snapshot(),
+            'text/plain': 'Poet: run this notebook in Jupyter to use it'}
 
 # %% ../nbs/05b_poet.ipynb #c8629ea8
-_SETTABLE = {'max_new_tokens': int, 'temperature': float, 'top_k': int, 'top_p': float, 'min_p': float,
-             'repetition_penalty': float, 'n_beams': int}
-
 def _set(config:SamplingConfig, assignments:str) -> SamplingConfig:
-    "`config` changed by `name=value` pairs, as typed after `/set` (top_k=0 keeps every token)."
-    changes = {}
+    "`config` changed by the `name=value` pairs typed after `/set`."
+    known, changes = {s.name: s for s in settings()}, {}
     for pair in assignments.split():
         name, _, value = pair.partition('=')
-        if name not in _SETTABLE: raise SamplingError(f"/set takes name=value with a name among {', '.join(_SETTABLE)}, got {pair!r}")
-        try: changes[name] = _SETTABLE[name](value)
+        if name not in known:
+            raise SamplingError(f"/set takes name=value with a name among {', '.join(known)}, got {pair!r}")
+        try: changes[name] = known[name].kind(value)
         except ValueError: raise SamplingError(f"{name} needs a number, got {value!r}") from None
-    if changes.get('top_k') == 0: changes['top_k'] = None
-    return replace(config, **changes)
+    return sampling_config(config, **changes)
 
-def _write(model, tokenizer, prompt:str, config:SamplingConfig, seed, use_cache, n:int=1, out=None):
-    "Print the continuation(s) of `prompt`: streamed for one sample, else one after the other."
+def _write(model, tokenizer, prompt:str, config:SamplingConfig, seed:int|None, use_cache:bool, n:int=1,
+           unknown:str|None=None, out=None):
+    "Print what follows `prompt`: one sample streamed as it is written, else each text when it is done."
     out = out or sys.stdout
     if n == 1 and config.n_beams == 1:
+        pieces = stream(model, tokenizer, prompt, seed, use_cache, config, unknown)  # a bad prompt fails here
         out.write(prompt); out.flush()
-        for piece in stream(model, tokenizer, prompt, seed, use_cache, config): out.write(piece); out.flush()
+        for piece in pieces: out.write(piece); out.flush()
         out.write('\n')
     else:
-        for i, text in enumerate(generate(model, tokenizer, prompt, n, seed, use_cache, config=config)):
-            out.write(f"{'' if i == 0 else chr(10)}----- {'beam' if config.n_beams > 1 else 'sample'} {i + 1} of {n} -----\n{text}\n")
+        texts = generate(model, tokenizer, [prompt], n, seed, use_cache, config=config, unknown=unknown)
+        what = 'beam' if config.n_beams > 1 else 'sample'
+        for i, text in enumerate(texts):
+            if n > 1: out.write(f"{'' if i == 0 else chr(10)}----- {what} {i + 1} of {n} -----\n")
+            out.write(text + '\n')
     out.flush()
 
-def interact(model, tokenizer, config:SamplingConfig, seed:int|None=None, use_cache:bool=True):
-    "A prompt loop in the terminal: each prompt typed is answered as it is written."
+# %% ../nbs/05b_poet.ipynb #a8ae3997
+def _in_cli_words(e:Exception) -> str:
+    "The message of `e`, with the tokenizer's advice said as the command line says it."
+    return str(e).replace("encode with unknown='unk'", "add --unknown unk")
+
+def interact(model, # a GPT (or any model `Decoder` accepts)
+             tokenizer, # the tokenizer it was trained with
+             config:SamplingConfig, # the settings to start with; `/set` changes them
+             seed:int|None=None, # makes each answer reproducible
+             use_cache:bool=True, # False reruns the model over the whole window for every token
+             unknown:str|None=None): # 'unk': prompt text the tokenizer does not know is <unk>
+    "A prompt loop in the terminal: each prompt typed is answered as it is written; `/set` changes settings."
     try: import readline  # line editing and history for `input`, where the platform has it
     except ImportError: pass
+    if hasattr(sys.stdin, 'reconfigure'): sys.stdin.reconfigure(errors='surrogateescape')  # see above
     print("Type a prompt and press Enter (an empty line starts from a new line). "
           "`/set temperature=0.5 top_k=20` changes settings; `/quit` or Ctrl-D ends.", flush=True)
     while True:
@@ -169,33 +208,47 @@ def interact(model, tokenizer, config:SamplingConfig, seed:int|None=None, use_ca
         try:
             if command == '/set': config = _set(config, line[4:]); print(f'settings: {config}', flush=True)
             elif command: raise SamplingError(f"unknown command {command!r}: use /set name=value, or /quit")
-            else: _write(model, tokenizer, line, config, seed, use_cache)
-        except SamplingError as e: print(f'robopoet: {e}', flush=True)
+            else: _write(model, tokenizer, line, config, seed, use_cache, unknown=unknown)
+        except SamplingError as e: print(f'robopoet: {_in_cli_words(e)}', flush=True)
         except KeyboardInterrupt: print('\n[stopped]', flush=True)
 
+# %% ../nbs/05b_poet.ipynb #2bb9c7ea
+class _Option(Param):
+    "A `Param` that adds its default to its help once, however many parsers read it."
+    def set_default(self, d):
+        self.help = self._plain_help = getattr(self, '_plain_help', self.help)
+        super().set_default(d)
+
+def _with_setting_options(func):
+    "Give `func` (which takes `**settings`) an option for each sampling setting, after its first two options."
+    sig, defaults = inspect.signature(inspect.unwrap(func), eval_str=True), SamplingConfig()
+    own = [p.replace(kind=p.KEYWORD_ONLY) for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD]
+    options = [inspect.Parameter(s.name, inspect.Parameter.KEYWORD_ONLY, default=getattr(defaults, s.name),
+                                 annotation=_Option(s.help, s.kind)) for s in settings()]
+    func.__signature__ = sig.replace(parameters=[*own[:2], *options, *own[2:]])
+    return func
+
 @call_parse
-def generate_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/char_cpu/best.pth', str, required=True)=None,
-                 prompt:str='', # the text to continue ('' starts from a line break)
-                 max_new_tokens:int=200, # how many tokens to write
-                 temperature:float=0.8, # below 1 sharper, above 1 flatter; 0 means greedy
-                 top_k:int=40, # keep only the k most likely tokens; 0 keeps them all
-                 top_p:float=0.95, # keep the most likely tokens that hold this much probability; 1 keeps all
-                 min_p:float=0.0, # drop the tokens less likely than min_p times the favourite; 0 keeps all
-                 repetition_penalty:float=1.1, # above 1, tokens already in the context become less likely; 1 is off
-                 beams:int=1, # above 1: beam search with this many beams instead of sampling
-                 stop:Param('strings that end the text (they are left out); \\n is a line break', str, nargs='*')=None,
+def generate_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/char_cpu/best.pth',
+                             str, required=True)=None,
+                 prompt:str=None, # the text to continue (none: start from a line break)
+                 stop:Param('strings that end the text (left out); \\n is a line break', str, nargs='*')=None,
                  n:int=1, # how many texts to write
-                 seed:int=None, # makes the run reproducible
+                 seed:int=None, # a whole number that makes the run reproducible (none: another text each run)
+                 unknown:Param("prompt text the model does not know: unk reads it as <unk>, error refuses it "
+                               "(none: the tokenizer's own choice)", str, choices=UNKNOWN_CHOICES)=None,
                  device:str='auto', # 'auto' (CUDA when there is one), 'cpu', 'cuda', ...
                  interactive:bool=False, # a prompt loop: type prompts, read the answers as they are written
-                 cache:bool=True): # rerun the model over the whole window for every token (slow; to compare)
-    "Write text with a trained model: continue a prompt, or answer prompts typed in the terminal (--interactive)."
+                 no_cache:bool=False, # rerun the model over its whole window for every token, no cache (slow)
+                 **settings): # an option for each sampling setting
+    "Write with a trained model: continue a prompt, or answer prompts typed in the terminal (--interactive)."
     try:
-        if top_k < 0: raise SamplingError(f"--top_k must be 0 (keep every token) or more, got {top_k}")
-        stop = tuple(s.replace('\\n', '\n').replace('\\t', '\t') for s in stop or ())
-        config = SamplingConfig(max_new_tokens, temperature, top_k or None, top_p, min_p, repetition_penalty, beams, stop)
-        _check_int('--n', n, 1, 10_000)
+        stop = [s.replace('\\n', '\n').replace('\\t', '\t') for s in stop or ()]
+        config = SamplingConfig(stop, **settings)
         net, tokenizer = load_model(model, pick_device(device))
-        if interactive: return interact(net, tokenizer, config, seed, cache)
-        _write(net, tokenizer, prompt, config, seed, cache, n)
-    except (SamplingError, CheckpointError, ConfigError) as e: sys.exit(f'robopoet generate: {e}')
+        if interactive: return interact(net, tokenizer, config, seed, not no_cache, unknown)
+        _write(net, tokenizer, prompt or '', config, seed, not no_cache, n, unknown)
+    except (SamplingError, CheckpointError, ConfigError) as e:
+        sys.exit(f'robopoet generate: {_in_cli_words(e)}')
+
+_with_setting_options(generate_cli);
