@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_classroom.ipynb #28134d40
 from __future__ import annotations
-import copy, re, shutil, sys
+import ast, copy, re, shutil, sys
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -23,7 +23,7 @@ from ._modidx import d as _nbdev_index
 __all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'SOLUTION_FOLD', 'is_solution',
            'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'make_student_copy', 'make_student_copies',
            'has_exercises', 'exercise_summary', 'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions',
-           'NotebookPageLinks']
+           'documented', 'NotebookPageLinks']
 
 # %% ../nbs/08_classroom.ipynb #62bcbd01
 SOLUTION_TAG = 'solution'  # the Jupyter cell tag, and the word after `#|` or inside `<!-- -->`
@@ -220,18 +220,41 @@ class FoldSolutions:
 # %% ../nbs/08_classroom.ipynb #af8d4546
 def _short_page(stem:str) -> str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', stem.lower())  # nbdev's page name
 
+def documented(nb_path) -> set:
+    "The anchors a notebook's page has for its symbols: its public exported functions and classes, and patched methods."
+    names = set()
+    for cell in nbformat.read(nb_path, as_version=4).cells:
+        if cell.cell_type != 'code' or not re.search(r'^#\|\s*exports?\s*$', cell.source, re.M): continue
+        try: tree = ast.parse(cell.source)
+        except SyntaxError: continue
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) or node.name.startswith('_'): continue
+            patched = any(getattr(d, 'id', None) == 'patch' for d in getattr(node, 'decorator_list', []))
+            owner = getattr(node.args.args[0].annotation, 'id', None) if patched and node.args.args else None
+            names.add(f'{owner}.{node.name}'.lower() if owner else node.name.lower())
+    return names
+
 class NotebookPageLinks:
     "nbdev processor (`procs` in settings.ini): pages named after their notebooks, and symbol links to those pages."
     def __init__(self, nb):
-        self.nb, folder = nb, Path(getattr(nb, 'path_', '.')).parent
+        self.nb, self.folder = nb, Path(getattr(nb, 'path_', '.')).parent
         settings = _nbdev_index['settings']
         site = urljoin(settings['doc_host'] + '/', settings['doc_baseurl']).rstrip('/')
-        self.pages = {_short_page(p.stem): p.stem for p in folder.glob('*.ipynb')}
-        self.link = re.compile(re.escape(site) + r'/([\w.-]+)\.html')
+        self.pages = {_short_page(p.stem): p.stem for p in self.folder.glob('*.ipynb')}
+        self.link = re.compile(re.escape(site) + r'/([\w.-]+)\.html(?:#([\w.-]+))?')
+        self.anchors = {}
+
+    def _target(self, m) -> str:
+        if m[1] not in self.pages: return m[0]
+        stem, anchor = self.pages[m[1]], (m[2] or '')
+        if anchor:  # a method defined inside its class has no heading of its own: link its class, or the page
+            if stem not in self.anchors: self.anchors[stem] = documented(self.folder/f'{stem}.ipynb')
+            if anchor not in self.anchors[stem]: anchor = anchor.split('.')[0] if anchor.split('.')[0] in self.anchors[stem] else ''
+        return f'{stem}.html' + (f'#{anchor}' if anchor else '')
 
     def relink(self, text:str) -> str:
         "`text` with links to a page of the published site made relative, to the page named after its notebook."
-        return self.link.sub(lambda m: f'{self.pages[m[1]]}.html' if m[1] in self.pages else m[0], text)
+        return self.link.sub(self._target, text)
 
     def __call__(self, cell):
         if cell.cell_type == 'markdown': cell.source = self.relink(cell.source)
