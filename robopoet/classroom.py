@@ -64,7 +64,7 @@ def badge_cell(url:str) -> NotebookNode:
     return new_markdown_cell(f'[![Open in Colab](images/colab-badge.svg)]({url})')
 
 def student_notebook(nb:NotebookNode, # a teacher's notebook
-                     colab_link:str|None=None, # the Colab address of the student copy, for its badge; None removes the badge
+                     colab_link:str|None=None, # the Colab address of the student copy; None removes the badge
                     ) -> NotebookNode:
     "A copy of `nb` with every solution replaced by an empty answer cell, all outputs cleared, and no library-export cell."
     nb = copy.deepcopy(nb)
@@ -88,8 +88,8 @@ def count_solutions(nb:NotebookNode) -> int:
 
 # %% ../nbs/08_classroom.ipynb #a3652fd3
 def make_student_copy(src, # the teacher's notebook
-                      dest, # where to write the student copy: a `.ipynb` path, or a folder to write it into (created if needed)
-                      repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None removes the Colab badge
+                      dest, # the student copy: a `.ipynb` path, or a folder to write it into (created if needed)
+                      repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None: no Colab badge
                       branch:str='main', # the branch of `repo` the students open
                       folder:str='', # the folder of `repo` that holds the copies ('' for its top)
                      ) -> int:
@@ -110,7 +110,7 @@ def make_student_copy(src, # the teacher's notebook
 def make_student_copies(nbs_dir, # the folder of teacher's notebooks, e.g. `nbs`
                         out_dir, # the folder to write the student copies into (created if needed)
                         pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
-                        **kwargs, # `repo`, `branch`, `folder`: where the students open the copies (see `make_student_copy`)
+                        **kwargs, # `repo`, `branch`, `folder`: where students open the copies (`make_student_copy`)
                        ) -> dict:
     "Write a student copy of every notebook in `nbs_dir` matching `pattern` into `out_dir`; {name: solutions removed}."
     nbs_dir, out_dir = Path(nbs_dir), Path(out_dir)
@@ -184,7 +184,7 @@ def add_colab_badges(nbs_dir='nbs', # the repository's notebooks folder
 @call_parse
 def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
                   out:str='student', # the folder to write the student copies into (created if needed)
-                  repo:str=None, # OWNER/NAME of the GitHub repository the students open the copies from (default: no Colab badge)
+                  repo:str=None, # OWNER/NAME of the students' GitHub repository (default: no Colab badges)
                   branch:str='main', # the branch of REPO
                   folder:str='', # the folder of REPO that holds the copies (default: its top)
                   pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
@@ -198,7 +198,8 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
         copies = make_student_copies(notebooks, out, pattern, repo=repo, branch=branch, folder=folder)
     except (OSError, ValueError, nbformat.reader.NotJSONError) as e: sys.exit(f"robopoet classroom: {e}")
     for name, n in copies.items(): print(f"{name:28} {n} solutions removed")
-    where = f"; their Colab badges open {repo} ({branch}){'/' + folder if folder else ''}" if repo else " (no Colab badges: see --repo)"
+    where = (f"; their Colab badges open {repo} ({branch}){'/' + folder if folder else ''}" if repo
+             else " (no Colab badges: see --repo)")
     print(f"{len(copies)} student copies in {out}{where}")
 
 # %% ../nbs/08_classroom.ipynb #b3c5e21c
@@ -249,7 +250,8 @@ class NotebookPageLinks:
         stem, anchor = self.pages[m[1]], (m[2] or '')
         if anchor:  # a method defined inside its class has no heading of its own: link its class, or the page
             if stem not in self.anchors: self.anchors[stem] = documented(self.folder/f'{stem}.ipynb')
-            if anchor not in self.anchors[stem]: anchor = anchor.split('.')[0] if anchor.split('.')[0] in self.anchors[stem] else ''
+            owner = anchor.split('.')[0]
+            if anchor not in self.anchors[stem]: anchor = owner if owner in self.anchors[stem] else ''
         return f'{stem}.html' + (f'#{anchor}' if anchor else '')
 
     def relink(self, text:str) -> str:
@@ -268,4 +270,5 @@ class NotebookPageLinks:
         if not hasattr(self.nb, 'path_'): return
         for cell in self.nb.cells[:1]:  # nbdev's front matter, a raw cell
             if cell.cell_type == 'raw':
-                cell.source = re.sub(r'(?m)^output-file: .*$', f'output-file: {Path(self.nb.path_).stem}.html', cell.source)
+                page = f'output-file: {Path(self.nb.path_).stem}.html'
+                cell.source = re.sub(r'(?m)^output-file: .*$', page, cell.source)

@@ -55,7 +55,8 @@ def main(argv=None):
     if argv[0] == '--version': return print(__version__)
     name, rest = argv[0], argv[1:]
     if name not in SUBCOMMANDS:
-        sys.exit(f"robopoet: unknown command {name!r}; the commands are {', '.join(SUBCOMMANDS)} (see robopoet --help)")
+        sys.exit(f"robopoet: unknown command {name!r}; the commands are {', '.join(SUBCOMMANDS)} "
+                 "(see robopoet --help)")
     mod, fn, _ = SUBCOMMANDS[name]
     if name == 'train' and 'OMP_WAIT_POLICY' not in os.environ:  # read when torch starts: see "Threads on a CPU"
         os.environ.setdefault('GOMP_SPINCOUNT', '1000')
@@ -71,7 +72,8 @@ def main(argv=None):
 # %% ../nbs/07_cli.ipynb #761b964c
 def _check_out(out:Path, force:bool, kind:str):
     "Refuse an `--out` that cannot be written, before any work is done."
-    if out.is_dir(): sys.exit(f"robopoet vocab: --out {out} is a folder; name a file in it, e.g. --out {out/f'tokenizer-{kind}.json'}")
+    if out.is_dir():
+        sys.exit(f"robopoet vocab: --out {out} is a folder; name a file in it, e.g. --out {out/f'tokenizer-{kind}.json'}")
     if out.exists() and not force:
         sys.exit(f"robopoet vocab: {out} already exists; pass --force to overwrite it, or --out to choose another file")
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)

@@ -32,9 +32,9 @@ def hf_state_dict(model:GPT) -> dict:
     "The weights of a GPT-2 style `model`, named and shaped as in `transformers.GPT2LMHeadModel`."
     c = model.config
     if bad := _gpt2_mismatches(c):
-        raise ExportError(f"only GPT-2 style models can be exported to GPT2LMHeadModel; this one has {', '.join(bad)}: "
-                          "train one with model.rotary=false, model.norm=layernorm, model.qk_norm=false, model.mlp=gelu "
-                          "(as in the gpt_small config)")
+        raise ExportError(f"only GPT-2 style models can be exported to GPT2LMHeadModel; this one has "
+                          f"{', '.join(bad)}: train one with model.rotary=false, model.norm=layernorm, "
+                          "model.qk_norm=false, model.mlp=gelu (as in the gpt_small config)")
     sd, out = model.state_dict(), {}
     for k, v in sd.items():
         v = v.detach().float().cpu()
@@ -52,8 +52,8 @@ def hf_tokenizer(tokenizer):
     try: from tokenizers import Tokenizer as HFTokenizer, Regex, decoders, models, pre_tokenizers
     except ImportError: raise ImportError(HF_EXTRA) from None
     if not hasattr(tokenizer, 'gpt2_vocab'):
-        raise ExportError(f"only a byte-level BPE tokenizer can be exported for GPT-2, got a {tokenizer.kind!r} tokenizer: "
-                          "train the model with data.tokenizer=bpe")
+        raise ExportError(f"only a byte-level BPE tokenizer can be exported for GPT-2, got a {tokenizer.kind!r} "
+                          "tokenizer: train the model with data.tokenizer=bpe")
     strings, merges = tokenizer.gpt2_vocab()
     hf = HFTokenizer(models.BPE(vocab={t: i for i, t in enumerate(strings)}, merges=merges))
     hf.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(tokenizer.pattern), behavior='isolated'),
@@ -76,7 +76,8 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
     if tokenizer is not None:
         hf_tok = hf_tokenizer(tokenizer)
         if tokenizer.vocab_size != c.vocab_size:
-            raise ExportError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model {c.vocab_size}: not the model's tokenizer")
+            raise ExportError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model {c.vocab_size}: "
+                              "not the model's tokenizer")
     eos = getattr(tokenizer, 'eos_id', None)
     hf_cfg = GPT2Config(vocab_size=c.vocab_size, n_positions=c.block_size, n_embd=c.n_embd, n_layer=c.n_layer,
                         n_head=c.n_head, activation_function='gelu', resid_pdrop=c.dropout, embd_pdrop=c.dropout,
@@ -100,12 +101,14 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
 
 # %% ../nbs/06_export.ipynb #f0c19be7
 @call_parse
-def export_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/gpt_small/best.pth', str, required=True)=None,
+def export_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/gpt_small/best.pth', str,
+                           required=True)=None,
                out:Param('the folder to write the Hugging Face model and tokenizer into', str, required=True)=None,
-               force:bool=False): # write into OUT even if it already holds files (files of the same names are replaced)
+               force:bool=False): # write into OUT even if it holds files (files of the same names are replaced)
     "Save a trained GPT-2 style model and its byte-level BPE tokenizer as a folder that `transformers` loads."
     out = Path(out)
-    if out.exists() and not out.is_dir(): sys.exit(f"robopoet export: {out} is a file; --out names a folder to write into")
+    if out.exists() and not out.is_dir():
+        sys.exit(f"robopoet export: {out} is a file; --out names a folder to write into")
     if out.is_dir() and any(out.iterdir()) and not force:
         sys.exit(f"robopoet export: {out} already holds files; pass --force to write into it, or choose another --out")
     try: save_hf(*load_model(model), out)
