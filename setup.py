@@ -26,8 +26,7 @@ requirements = shlex.split(cfg.get('requirements', ''))
 if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
-dev_requirements = (cfg.get('dev_requirements') or '').split()
-hf_requirements = (cfg.get('hf_requirements') or '').split()
+extras = {name: (cfg.get(f'{name}_requirements') or '').split() for name in ('dev', 'hf', 'teach', 'tensorboard')}
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -48,7 +47,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'hf': hf_requirements },
+    extras_require = extras,
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -1,15 +1,19 @@
 """Open every page of the built documentation site in headless Chromium and check what a reader sees.
 
 For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
-between our pages (and to an anchor on them) leads somewhere; with --katex, the maths has rendered. The
-search box finds what it should. A full-page screenshot of each page is saved. Exits 1 listing every problem found.
+between our pages (and to an anchor on them) leads somewhere, symbol links included (relative, to pages named
+after their notebooks, which both builds have); with --katex, the maths has rendered. A page reads as a page,
+not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, and no path of the
+machine that built it (the checkout, the home folder, temporary folders). Every exercise solution is folded
+("Show solution"), as many as the notebook has. The search box finds what it should. A full-page screenshot of
+each page is saved. Exits 1 listing every problem found.
 
-    python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST]
+    python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST] [--nbs NBS_DIR]
 
 The pages load KaTeX from a CDN, which this machine cannot reach: --katex names a local copy of the same
 release's dist/ folder (`npm install katex@VERSION`), served to the browser in place of the CDN.
 """
-import argparse, functools, http.server, re, sys, tempfile, threading, urllib.parse
+import argparse, functools, http.server, json, re, sys, tempfile, threading, urllib.parse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -48,6 +52,48 @@ def check_math(page, name: str) -> tuple[list[str], int]:
     return problems, rendered
 
 
+ROOT = Path(__file__).resolve().parent.parent
+SITE_URL = 'https://robopoet.github.io/robopoet/'  # the published site: links to its pages must be relative
+# What a console leaves in an output, and a page must not show.
+CONSOLE = {'a widget repr (show a static picture on the site)': re.compile(r'\b\w+\(children=\(|\b(?:Int|Float)?(?:Slider|Text|Textarea|Dropdown|Checkbox|Output|Button)\(value='),
+           'a frozen progress bar': re.compile(r'\d+(?:\.\d+)?% \[\d+/\d+|\d+%\|[^|\n]{0,60}\| *\d+/\d+'),
+           'a web-server log line': re.compile(r'"(?:GET|POST|HEAD|PUT) [^"\n]* HTTP/\d\.\d" \d{3}|\b127\.0\.0\.1 - - \[')}
+
+
+def machine_paths() -> re.Pattern:
+    "Paths of the machine that built the site: the checkout and the folder above it, the home folder, temp folders."
+    import tempfile
+    places = {str(ROOT), str(ROOT.parent), str(Path.home()), tempfile.gettempdir(), '/tmp', '/var/folders', '/private/var'}
+    places = sorted((p.rstrip('/') for p in places if len(p.rstrip('/')) > 1), key=len, reverse=True)
+    return re.compile('(?:' + '|'.join(re.escape(p) for p in places) + r')/[\w.~-]')
+
+
+def solutions_in(nb_path: Path) -> int:
+    "How many exercise solutions notebook `nb_path` holds (cells that start `#| solution` or `<!-- solution -->`)."
+    if not nb_path.is_file(): return 0
+    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
+    first = lambda c: next((l.strip() for l in ''.join(c['source']).splitlines() if l.strip()), '')
+    return sum(bool(re.match(r'^(#\|\s*solution|<!--\s*solution\s*-->)\s*$', first(c))) for c in cells)
+
+
+def check_reading(page, name: str, nbs: Path) -> list[str]:
+    "Outputs that read as a console, machine paths anywhere on the page, solutions not folded."
+    problems = []
+    outputs = '\n'.join(page.eval_on_selector_all('.cell-output', 'els => els.map(e => e.textContent)'))
+    for what, pattern in CONSOLE.items():
+        if m := pattern.search(outputs): problems.append(f'{name}: {what} in an output: {m[0][:60]!r}')
+    text = page.locator('main').first.text_content() if page.locator('main').count() else page.text_content('body')
+    for m in sorted(set(machine_paths().findall(text))): problems.append(f'{name}: a path of this machine: {m!r}...')
+    expected = solutions_in(nbs/f'{Path(name).stem}.ipynb')
+    folds = page.locator('details.solution')
+    if folds.count() != expected: problems.append(f'{name}: {folds.count()} folded solutions, the notebook has {expected}')
+    shown = page.eval_on_selector_all('details.solution', 'els => els.filter(e => e.open).length')
+    if shown: problems.append(f'{name}: {shown} solutions are open')
+    inside = page.locator('details.solution > :not(summary)')
+    if any(inside.nth(i).is_visible() for i in range(min(inside.count(), 50))): problems.append(f'{name}: a solution shows unfolded')
+    return problems
+
+
 def check_search(page, base: str, query: str, expect: str) -> list[str]:
     "Type `query` into the site's search box on the home page; a result must lead to page `expect`, and open it."
     page.goto(f'{base}/index.html', wait_until='networkidle')
@@ -65,7 +111,7 @@ def check_search(page, base: str, query: str, expect: str) -> list[str]:
     return [] if r.status == 200 else [f'search result {hit}: HTTP {r.status}']
 
 
-def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex: bool) -> list[str]:
+def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex: bool, nbs: Path) -> list[str]:
     problems = []
     resp = page.goto(f'{base}/{name}', wait_until='networkidle')
     if not resp or resp.status != 200: return [f'{name}: HTTP {resp.status if resp else "no response"}']
@@ -83,6 +129,8 @@ def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex
     links = page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)')
     for href in sorted(set(links)):
         url = urllib.parse.urlsplit(href)
+        if href.startswith(SITE_URL) and url.path.endswith('.html'):
+            problems.append(f'{name}: {href} links the published site; link the page relatively'); continue
         if not href.startswith(base): continue  # another site: not ours to check offline
         target = urllib.parse.urlunsplit(url._replace(fragment=''))
         r = page.request.get(target)
@@ -91,6 +139,7 @@ def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex
             html = r.text()
             frag = urllib.parse.unquote(url.fragment)
             if f'id="{frag}"' not in html: problems.append(f'{name}: broken anchor {href}')
+    problems += check_reading(page, name, nbs)
     maths = ''
     if katex and 'katex.min.js' in page.content():
         page.wait_for_timeout(200)  # auto-render runs when the deferred scripts have loaded
@@ -110,6 +159,7 @@ def main():
     ap.add_argument('--chromium', default='/usr/bin/chromium')
     ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04f_training.html'],
                     help='QUERY=PAGE: searching QUERY must find PAGE')
+    ap.add_argument('--nbs', type=Path, default=ROOT/'nbs', help='the notebooks, to count their solutions')
     ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
     args = ap.parse_args()
     args.shots.mkdir(parents=True, exist_ok=True)
@@ -132,7 +182,7 @@ def main():
         page.on('pageerror', lambda e: errors.append(str(e)))
         for name in pages:
             errors.clear()
-            problems += check_page(page, base, name, stages, args.shots, bool(args.katex))
+            problems += check_page(page, base, name, stages, args.shots, bool(args.katex), args.nbs)
             problems += [f'{name}: JavaScript error: {e}' for e in errors]
         for spec in args.search:
             query, expect = spec.rsplit('=', 1)

@@ -1,0 +1,2 @@
+from robopoet.cli import main
+main()
