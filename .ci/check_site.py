@@ -157,7 +157,7 @@ def main():
     ap.add_argument('--require', nargs='*', default=['index.html', '00_corpus.html'], help='pages that must exist')
     ap.add_argument('--min-images', nargs='*', default=['00_corpus.html=4'], help='PAGE=N: pages that must show N+ images')
     ap.add_argument('--chromium', default='/usr/bin/chromium')
-    ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04f_training.html'],
+    ap.add_argument('--search', nargs='*', default=['Newton-Schulz=04c_optim.html'],
                     help='QUERY=PAGE: searching QUERY must find PAGE')
     ap.add_argument('--nbs', type=Path, default=ROOT/'nbs', help='the notebooks, to count their solutions')
     ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
