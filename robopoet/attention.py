@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -172,7 +174,6 @@ def plot_attention(model, # a GPT
                    head:int=0, # which head in that block
                    ax=None): # matplotlib axes to draw on (a new figure by default)
     "Heatmap of how much each token (row) attends to each earlier token (column) in one head."
-    import matplotlib.pyplot as plt
     weights, ids = attention_weights(model, tokenizer, text)
     n_layer, n_head = weights.shape[:2]
     if not 0 <= layer < n_layer: raise ValueError(f"layer must be in 0..{n_layer-1}, got {layer}")
@@ -193,7 +194,6 @@ def attention_explorer(model, # a GPT
                        tokenizer, # the tokenizer the model was trained with
                        text:str="To be, or not to be"): # the text shown first
     "An ipywidgets explorer: choose a layer and a head, type a text, see the attention heatmap."
-    import ipywidgets as widgets, matplotlib.pyplot as plt
     cfg = model.config
     def show(text, layer, head):
         if not text.strip(): return print('type some text')

@@ -6,7 +6,7 @@
 __all__ = ['SUBCOMMANDS', 'usage', 'command_parser', 'main', 'vocab_cli']
 
 # %% ../nbs/07_cli.ipynb #3ca69723
-import argparse, importlib, os, re, sys
+import argparse, importlib, inspect, os, re, sys
 from pathlib import Path
 
 from fastcore.script import anno_parser, call_parse, Param
@@ -91,10 +91,11 @@ def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt 
     "Build a tokenizer from a corpus's training text, print its statistics and save it as JSON."
     out = Path(out or f'tokenizer-{kind}.json')
     _check_out(out, force, kind)
-    settings = {'char': {}, 'word': {'min_freq': min_freq, 'max_size': max_size}, 'bpe': {'vocab_size': vocab_size}}
+    takes = inspect.signature(TOKENIZERS[kind].train).parameters  # each kind gets the options its `train` has
+    settings = {k: v for k, v in dict(vocab_size=vocab_size, min_freq=min_freq, max_size=max_size).items() if k in takes}
     try:
         corpus = load_corpus(sources or DEFAULT_CORPUS, data_dir, allow_download=False)
-        tok = make_tokenizer(kind, corpus.train, **settings[kind])
+        tok = make_tokenizer(kind, corpus.train, **settings)
     except (CorpusError, TokenizerError) as e: sys.exit(f"robopoet vocab: {e}")
     valid = corpus.valid or corpus.train
     ids = tok.encode(valid, unknown='unk')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict, fields
 
+import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -267,7 +268,6 @@ class _Diagram:
 def draw_gpt(config:GPTConfig, # the model to draw
              ax=None): # matplotlib axes to draw on (a new figure by default)
     "A block diagram of the GPT that `config` describes."
-    import matplotlib.pyplot as plt
     c = config
     if ax is None: _, ax = plt.subplots(figsize=(6, 9))
     d = _Diagram(ax)
