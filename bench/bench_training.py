@@ -171,19 +171,20 @@ GPU_RECIPE = [  # nanoGPT's config/train_shakespeare_char.py in robopoet's terms
     'training.batch_size=64', 'training.max_steps=5000', 'training.eval_every=250', 'training.patience=0',
 ]
 
-def steps_for(config, recipe, device, budget, log, probe:int=20) -> int:
+def steps_for(config, recipe, device, budget, log, probe:int=20, pause:float=0) -> int:
     "How many steps of `config` + `recipe` fit in `budget` seconds of training here: 95% of it, timed on `probe` steps."
     tmp, sync = scratch(), synchronizer(device)
     cfg = load_config(config, ['name=probe', *recipe, f'training.checkpoint_dir={tmp}/ck', f'training.log_dir={tmp}/logs'])
     tr = Trainer(cfg, device=device, overwrite=True, progress=False)
     for _ in range(3): tr.train_step()
+    if pause: wait_for_quiet(pause)
     with Timer(sync) as t:
         for _ in range(probe): tr.train_step()
     steps = max(100, int(0.95 * budget / (t.seconds / probe)) // 50 * 50)
     log(f"{t.seconds / probe * 1000:.0f} ms per step (others {t.others:.1f} cores): {steps} steps fit in {budget:.0f} s")
     return steps
 
-def robopoet_run(name, config, recipe, device, target, budget, log):
+def robopoet_run(name, config, recipe, device, target, budget, log, pause:float=0):
     """Train robopoet with `config` + `recipe` until `max_steps`; the training seconds (validations excluded) at
     the first validation <= target, the best validation within `budget` seconds of training, and the curve."""
     tmp, sync = scratch(), synchronizer(device)
@@ -197,29 +198,34 @@ def robopoet_run(name, config, recipe, device, target, budget, log):
     def step():
         loss, _, _ = tr.train_step()
         return loss
-    return _race(name, step, lambda: tr.evaluate(), steps, every, target, budget, sync, setup, start, log)
+    return _race(name, step, lambda: tr.evaluate(), steps, every, target, budget, sync, setup, start, log, pause)
 
-def reference_run(c:RefConfig, train_ids, valid, device, target, budget, log, every:int):
+def reference_run(c:RefConfig, train_ids, valid, device, target, budget, log, every:int, pause:float=0):
     "The same race for the nanoGPT-style reference trained with recipe `c` on the same windows."
     start = time.perf_counter()
     ref = RefTrainer(c, train_ids, device)
     setup = time.perf_counter() - start
     log(f"nanoGPT-style reference: {c}; setup {setup:.1f}s")
     return _race('reference', lambda: ref.step(sync=True), lambda: exact_loss(ref.raw, valid, device, ref.ctx),
-                 c.max_iters, every, target, budget, synchronizer(device), setup, start, log)
+                 c.max_iters, every, target, budget, synchronizer(device), setup, start, log, pause)
 
-def _race(name, step, evaluate, steps, every, target, budget, sync, setup, start, log):
-    train_s, eval_s, curve, reached, best, others, i, evals = 0.0, 0.0, [], None, (math.inf, 0, 0.0), [], 0, []
+def _race(name, step, evaluate, steps, every, target, budget, sync, setup, start, log, pause:float=0):
+    "Train with `step`, validate every `every` steps; with `pause`, wait for a quiet machine after a step others slowed."
+
+    train_s, eval_s, curve, reached, best, others, i, evals, recent = 0.0, 0.0, [], None, (math.inf, 0, 0.0), [], 0, [], []
     log(f"{'step':>6} {'train s':>8} {'wall s':>8} {'train loss':>10} {'val loss':>9} {'others':>6}")
     while i < steps:
         with Timer(sync) as t: loss = step()
         train_s += t.seconds; others.append(t.others); i += 1
+        recent = (recent + [t.others])[-10:]
+        if pause and sum(recent) / len(recent) >= QUIET:  # others slowed the last steps: wait, uncounted
+            wait_for_quiet(pause); recent = []
         val = None
         if i % every == 0 or i == steps:
             with Timer(sync) as e: val = evaluate()
             eval_s += e.seconds
             wall = time.perf_counter() - start
-            log(f"{i:6d} {train_s:8.1f} {wall:8.1f} {loss:10.3f} {val:9.4f} {median(others[-every:]):6.1f}")
+            log(f"{i:6d} {train_s:8.1f} {wall:8.1f} {loss:10.3f} {val:9.4f} {sum(others[-every:]) / len(others[-every:]):6.2f}")
             evals.append(dict(step=i, train=train_s, wall=wall, val=val))
             if val <= target and reached is None:
                 reached = dict(step=i, train=train_s, wall=wall, val=val)
@@ -227,7 +233,7 @@ def _race(name, step, evaluate, steps, every, target, budget, sync, setup, start
         curve.append({'step': i, f'{name} train loss': round(loss, 4), f'{name} val loss': None if val is None else round(val, 4)})
         if reached is not None and not (train_s <= budget < math.inf): break  # target reached, budget spent
     return dict(reached=reached, best=best, setup=setup, train=train_s, eval_s=eval_s, curve=curve,
-                others=median(others), steps=i, evals=evals)
+                others=sum(others) / len(others), steps=i, evals=evals)
 
 def first_at(run, loss):
     "The first validation of `run` at or below `loss` (None if none)."
@@ -250,7 +256,8 @@ def report_quality(args):
         valid = valid_windows(valid_ids, c.block_size)
         log(f"\n--- reference: nanoGPT's {'shakespeare_char' if on_gpu else 'CPU baby'} recipe")
         if args.wait_quiet: wait_for_quiet(args.wait_quiet)
-        runs['nanoGPT-style reference'] = reference_run(c, train_ids, valid, device, target, budget, log, 250 if on_gpu else 100)
+        runs['nanoGPT-style reference'] = reference_run(c, train_ids, valid, device, target, budget, log,
+                                                        250 if on_gpu else 100, args.wait_quiet)
     recipes = [('robopoet to the target', 'gpt_small', GPU_RECIPE + args.overrides)] if on_gpu else [
         ('robopoet to the target', 'char_cpu', QUALITY_RECIPE + args.overrides),
         (f'robopoet, {budget:.0f} s budget', 'char_cpu', BUDGET_RECIPE + args.budget_overrides)]
@@ -258,8 +265,8 @@ def report_quality(args):
         log(f"\n--- {name}")
         if args.wait_quiet: wait_for_quiet(args.wait_quiet)
         if 'budget' in name and not any(o.startswith('training.max_steps=') for o in recipe):
-            recipe = recipe + [f'training.max_steps={steps_for(config, recipe, device, budget, log)}']
-        runs[name] = robopoet_run(name, config, recipe, device, target, budget, log)
+            recipe = recipe + [f'training.max_steps={steps_for(config, recipe, device, budget, log, pause=args.wait_quiet)}']
+        runs[name] = robopoet_run(name, config, recipe, device, target, budget, log, args.wait_quiet)
     # the reference's own end point: the loss its whole recipe reaches, and the training time it takes
     ref = runs.get('nanoGPT-style reference')
     ref_end = ref['evals'][-1] if ref else None
@@ -292,7 +299,8 @@ def report_quality(args):
            curve=[curve[k] for k in sorted(curve)],
            description='Both train on the same 90/10 split with the same character vocabulary and are scored by the '
                        'exact loss over every validation token. Training seconds exclude validation and setup; the '
-                       'wall seconds include them. The speed-up compares the training time the reference needs for its '
+                       'wall seconds include them. With --wait-quiet, training pauses (uncounted) after any step '
+                       'that other processes slowed, until the machine is quiet again. The speed-up compares the training time the reference needs for its '
                        'whole recipe with the time robopoet needs to reach the loss the reference ends at. ' + ('The reference is nanoGPT\'s shakespeare_char recipe with its GPU '
                        'defaults (bf16, fused AdamW, torch.compile).' if on_gpu else 'The reference is nanoGPT\'s CPU '
                        '"baby" recipe (4 layers x 128, context 64, batch 12, 2,000 steps).') +
@@ -332,8 +340,8 @@ if __name__ == '__main__':
     ap.add_argument('--device', default='cpu', help='cpu or cuda (a GPU: nanoGPT\'s GPU defaults for the reference)')
     ap.add_argument('--shapes', nargs='*', choices=list(SHAPES), help='throughput: model shapes (default: the device\'s two)')
     ap.add_argument('--rounds', type=int, default=5, help='throughput: rounds per contender (the median is kept)')
-    ap.add_argument('--wait-quiet', type=float, default=0, help='before each round (throughput) or run (quality) '
-                    'wait up to this many seconds for other processes to leave the CPU')
+    ap.add_argument('--wait-quiet', type=float, default=0, help='before each round (throughput), run and slowed '
+                    'step (quality) wait up to this many seconds for other processes to leave the CPU')
     ap.add_argument('--steps', type=int, default=0, help='throughput: steps per round; original: max steps per tokenizer')
     ap.add_argument('--target', type=float, default=1.886, help='quality on CPU: the validation loss to reach')
     ap.add_argument('--budget', type=float, default=120.0, help='quality on CPU: seconds of training for the best loss')
@@ -343,7 +351,7 @@ if __name__ == '__main__':
     ap.add_argument('--eval-every', type=int, default=50, help="original: steps between validations")
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0: torch default)')
     ap.add_argument('overrides', nargs='*', default=[], help='config overrides (section.key=value)')
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()  # options and section.key=value overrides in any order
     if args.threads: torch.set_num_threads(args.threads)
     for what in (['throughput', 'quality', 'original'] if args.what == 'all' else [args.what]):
         print(f"\n===== {what} =====", flush=True)
