@@ -1,93 +1,112 @@
-"""Generation speed with and without the key/value cache, in the same run.
+"""Generation speed: robopoet's `generate`, with and without its key/value cache, against nanoGPT's `generate`.
 
-    python bench/bench_sampling.py                       # the default GPT shape (6 layers, 256 wide, context 128)
+    python bench/bench_sampling.py                       # the original's shape: 6 layers x 256, context 128
     python bench/bench_sampling.py --checkpoint checkpoints/char_cpu/best.pth   # a trained model too
+    python bench/bench_sampling.py --device cuda         # on a GPU
 
-For each model: tokens/s generating `--tokens` tokens (default 500) from a prompt on CPU with the default
-sampling settings and a fixed seed, with the cache and without it (the model rerun over its whole window for
-every token), the ratio, and the time to the first token (prompt processing included). Both runs must write
-the same tokens. A third, "naive" run writes without a cache as nanoGPT and the original project do (always the
-last block_size tokens through the model), for comparison. Each measurement is repeated (`--repeats`) alternately and the fastest kept: the machine may be
-shared, so compare the two figures of one run, never figures from different runs.
+Batch 1, `--tokens` new tokens (default 500) after a prompt, one process. The reference is a nanoGPT-style
+GPT-2 of the same shape (bench/reference.py) writing as nanoGPT's sample.py does: no cache, the last
+block_size tokens through the model for every token, temperature 0.8, top-k 200. robopoet writes with its
+default sampling settings and a fixed seed, once with the cache and once without: both must write the same
+text. The contenders take turns for `--rounds` rounds and the median is kept; "others" is how many CPU cores
+other processes kept busy meanwhile. Figures go to bench/results/sampling.json (sampling_gpu.json on a GPU).
 """
-import argparse, os, time
+from __future__ import annotations
+import argparse, sys
+from pathlib import Path
+
 import torch
 
-from robopoet.model import GPT, GPTConfig
-from robopoet.tokenizer import CharTokenizer
+from robopoet.checkpoint import load_model
 from robopoet.corpus import load_corpus
-from robopoet.sampling import SamplingConfig, sample_tokens, evaluating, encode_prompt, pick_next
-from record import record
+from robopoet.model import GPT, GPTConfig
+from robopoet.sampling import encode_prompt, generate
+from robopoet.tokenizer import CharTokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record import QUIET, Timer, environment, median, print_environment, record, summarise, wait_for_quiet
+from reference import RefConfig, RefGPT
 
 PROMPT = 'HAMLET.\nTo be, or not to be, that is the question:\n'
 
-def run(model, ids, use_cache, n, seed=0):
-    "The tokens written, the time to the first one and the total time."
-    config, generator = SamplingConfig(max_new_tokens=n), torch.Generator().manual_seed(seed)
-    tokens, first, start = [], None, time.perf_counter()
-    with evaluating(model):
-        for t in sample_tokens(model, ids, config, generator, use_cache):
-            if first is None: first = time.perf_counter() - start
-            tokens.append(t.item())
-    return tokens, first, time.perf_counter() - start
+def reference_for(model:GPT, device) -> RefGPT:
+    "A nanoGPT-style model of `model`'s shape (random weights: the speed does not depend on them)."
+    c = model.config
+    torch.manual_seed(0)
+    return RefGPT(RefConfig(vocab_size=c.vocab_size, block_size=c.block_size, n_layer=c.n_layer, n_head=c.n_head,
+                            n_embd=c.n_embd, dropout=0.0, bias=c.bias)).to(device).eval()
 
-@torch.no_grad()
-def run_naive(model, ids, n, seed=0):
-    "Without a cache, the way nanoGPT and the original project write: the last block_size tokens through the model each step."
-    config, generator, block = SamplingConfig(max_new_tokens=n), torch.Generator().manual_seed(seed), model.config.block_size
-    tokens, first, start = [], None, time.perf_counter()
-    with evaluating(model):
-        for _ in range(n):
-            window = ids[:, -block:]
-            t = pick_next(model(window)[0][:, -1], config, window, generator)
-            ids = torch.cat([ids, t[:, None]], 1)
-            if first is None: first = time.perf_counter() - start
-            tokens.append(t.item())
-    return tokens, first, time.perf_counter() - start
-
-def bench(name, model, tokenizer, n, repeats):
-    ids = torch.tensor([encode_prompt(tokenizer, PROMPT)])
-    run(model, ids, True, 5); run(model, ids, False, 5)  # warm up
-    best = {}
-    for _ in range(repeats):
-        for way in ('cache', 'no cache', 'naive'):
-            tokens, first, total = run_naive(model, ids, n) if way == 'naive' else run(model, ids, way == 'cache', n)
-            if way not in best or total < best[way][2]: best[way] = (tokens, first, total)
-    (tc, fc, c), (tu, fu, u), (_, fn, nv) = best['cache'], best['no cache'], best['naive']
-    assert tc == tu, 'cached and uncached generation wrote different tokens'
-    cfg = model.config
+def bench(name, model, tokenizer, args, sync):
+    "Tokens/s of the three ways of writing, their time to the first token, and the check that robopoet's agree."
+    device = args.device
+    model = model.to(device).eval()
+    ref, n = reference_for(model, device), args.tokens
+    ids = torch.tensor([encode_prompt(tokenizer, PROMPT)], device=device)
+    ways = {'nanoGPT-style generate (no cache)': lambda k: ref.generate(ids, k),
+            'robopoet, key/value cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0),
+            'robopoet, no cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0, use_cache=False)}
+    texts = {k: f(n) for k, f in ways.items()}  # warm-up, and the texts to compare
+    cached, uncached = texts['robopoet, key/value cache'], texts['robopoet, no cache']
+    same = cached == uncached
+    rates, others, first = {k: [] for k in ways}, {k: [] for k in ways}, {k: [] for k in ways}
+    for _ in range(args.rounds):
+        if args.wait_quiet: wait_for_quiet(args.wait_quiet)
+        for k, f in ways.items():
+            with Timer(sync) as t: f(n)
+            rates[k].append(n / t.seconds); others[k].append(t.others)
+            with Timer(sync) as t1: f(1)
+            first[k].append(t1.seconds * 1000)
+    typical, n_quiet = summarise(rates, others)
+    cfg, base = model.config, typical['nanoGPT-style generate (no cache)']
     print(f'\n{name}: {cfg.n_layer} layers x {cfg.n_embd} wide, {cfg.n_head} heads, context {cfg.block_size}, '
-          f'vocab {cfg.vocab_size}, {model.num_params() / 1e6:.2f}M parameters; {len(ids[0])}-token prompt, {n} new tokens')
-    print(f'  with cache    : {n / c:8.1f} tokens/s   first token after {fc * 1000:7.1f} ms')
-    print(f'  without cache : {n / u:8.1f} tokens/s   first token after {fu * 1000:7.1f} ms')
-    print(f'  ratio         : {u / c:8.2f}x  (the same {n} tokens written both ways)')
-    print(f'  naive         : {n / nv:8.1f} tokens/s   first token after {fn * 1000:7.1f} ms   '
-          f'(no cache, the last {cfg.block_size} tokens every step, as nanoGPT): cache is {nv / c:.2f}x faster')
-    return {'model': name, 'params (M)': round(model.num_params() / 1e6, 2), 'new tokens': n,
-            'cache (tokens/s)': round(n / c, 1), 'no cache (tokens/s)': round(n / u, 1), 'naive (tokens/s)': round(n / nv, 1),
-            'ratio cache / no cache': round(u / c, 2), 'first token, cache (ms)': round(fc * 1000, 1),
-            'first token, no cache (ms)': round(fu * 1000, 1)}
+          f'vocab {cfg.vocab_size}, {model.num_params() / 1e6:.2f}M parameters; {len(ids[0])}-token prompt, {n} new tokens; '
+          f'{n_quiet} of {args.rounds} rounds quiet (others < {QUIET} cores)' + ('' if n_quiet >= 2 else ': medians of all rounds'))
+    rows = []
+    for k in ways:
+        v = typical[k]
+        print(f'  {k:34} {v:8.1f} tokens/s  x{v / base:5.2f}  first token {median(first[k]):7.1f} ms   rounds: '
+              f"{', '.join(f'{r:.0f}' for r in rates[k])}  others: {', '.join(f'{o:.1f}' for o in others[k])}")
+        rows.append({'model': name, 'way': k, 'tokens/s': round(v, 1), 'vs reference': round(v / base, 2),
+                     'first token (ms)': round(median(first[k]), 1), 'quiet rounds': f'{n_quiet}/{args.rounds}',
+                     'others (cores)': round(median(others[k]), 2)})
+    print(f'  the cached and uncached runs wrote {"the same" if same else "DIFFERENT"} {n} tokens')
+    if not same:
+        at = next(i for i, (a, b) in enumerate(zip(cached, uncached)) if a != b)
+        print(f'  first difference at character {at}: {cached[at - 20:at + 20]!r} vs {uncached[at - 20:at + 20]!r}')
+    return rows, same
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--checkpoint', help='a trained robopoet checkpoint to measure as well')
     p.add_argument('--tokens', type=int, default=500)
-    p.add_argument('--repeats', type=int, default=3)
+    p.add_argument('--rounds', type=int, default=5)
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--wait-quiet', type=float, default=0, help='before each round wait up to this many seconds for '
+                   'other processes to leave the CPU')
     p.add_argument('--threads', type=int, default=0, help='torch CPU threads (0: torch default)')
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, load average {os.getloadavg()[0]:.1f} '
-          f'on {os.cpu_count()} CPUs')
-    tokenizer = CharTokenizer.train(load_corpus().train)
+    env, sync = environment(a.device), (torch.cuda.synchronize if torch.device(a.device).type == 'cuda' else None)
+    print_environment(env)
+    tokenizer = CharTokenizer.train(load_corpus(['tinyshakespeare']).train)
     torch.manual_seed(0)
-    rows = [bench('default GPTConfig (random weights, character vocabulary)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)), tokenizer, a.tokens, a.repeats)]
+    rows, same = bench('GPTConfig defaults (random weights, characters)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)),
+                       tokenizer, a, sync)
     if a.checkpoint:
-        from robopoet.checkpoint import load_model
-        model, tok = load_model(a.checkpoint, 'cpu')
-        rows.append(bench(f'trained {a.checkpoint}', model, tok, a.tokens, a.repeats))
-    record('sampling', f'Generating {a.tokens} tokens on CPU: with the key/value cache and without',
-           figures={'cached / uncached, default model': rows[0]['ratio cache / no cache']},
-           tables=[{'title': 'Generation speed', 'rows': rows}],
-           description='Best of the repeats; the same tokens are written with and without the cache.')
+        model, tok = load_model(a.checkpoint, a.device)
+        more, same2 = bench(f'trained {a.checkpoint}', model, tok, a, sync)
+        rows, same = rows + more, same and same2
+    cached = next(r for r in rows if r['way'] == 'robopoet, key/value cache')
+    gpu = torch.device(a.device).type == 'cuda'
+    record('sampling' + ('_gpu' if gpu else ''),
+           f'Generating {a.tokens} tokens on {"the GPU" if gpu else "the CPU"}, batch 1: robopoet against nanoGPT\'s generate',
+           figures={'robopoet with its cache vs nanoGPT (default model)': cached['vs reference'],
+                    'cached and uncached texts identical': same},
+           tables=[{'title': 'Generation speed (median of the rounds)', 'rows': rows}], env=env,
+           description='The reference writes as nanoGPT\'s sample.py does (no cache, the last block_size tokens every '
+                       'step, temperature 0.8, top-k 200); robopoet with its default sampling settings and seed 0, with '
+                       'and without its key/value cache, which must write the same text. Medians of the rounds in which '
+                       f'other processes kept fewer than {QUIET} CPU cores busy when there were two such rounds, else of all.')
+    if not same: sys.exit('the cached and uncached runs wrote different text')
 
 if __name__ == '__main__': main()
