@@ -12,8 +12,8 @@ from fastcore.script import call_parse
 
 try: import nbformat
 except ModuleNotFoundError:  # an optional extra: say which, instead of a bare "No module named 'nbformat'"
-    raise ModuleNotFoundError("the classroom tools need nbformat, a teachers' extra: pip install robopoet[teach]",
-                              name='nbformat') from None
+    raise ModuleNotFoundError("the classroom tools need nbformat, a teachers' extra: "
+                              "pip install robopoet[teach]", name='nbformat') from None
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
@@ -36,7 +36,7 @@ def _first_line(cell) -> str:
     return next((l.strip() for l in src.splitlines() if l.strip()), '')
 
 def is_solution(cell) -> bool:
-    "Is `cell` a solution: a code cell starting `#| solution`, a markdown cell starting `<!-- solution -->`, or tagged `solution`?"
+    "Is `cell` a solution: code starting `#| solution`, markdown starting `<!-- solution -->`, or tagged so?"
     if SOLUTION_TAG in cell.get('metadata', {}).get('tags', []): return True
     mark = {'code': _code_mark, 'markdown': _md_mark}.get(cell.get('cell_type'))
     return bool(mark and mark.match(_first_line(cell)))
@@ -45,7 +45,7 @@ def is_solution(cell) -> bool:
 ANSWER_CODE = '# Your answer here\n'  # what a code solution becomes in a student copy
 ANSWER_MARKDOWN = '*Your answer here.*'  # what a prose solution becomes
 
-_EXPORT_CALL = 'nbdev_' + 'export('  # split, as nbdev does: its test runner skips any cell that names the call
+_EXPORT_CALL = 'nbdev_' + 'export('  # split, as nbdev does: its test runner skips a cell that names the call
 
 def _is_export_cell(cell) -> bool:
     return cell.get('cell_type') == 'code' and _EXPORT_CALL in ''.join(cell.get('source', ''))
@@ -58,7 +58,9 @@ def colab_url(nb_path:str, # the notebook's path inside the repository, e.g. `nb
     return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{Path(nb_path).as_posix()}"
 
 _badge = re.compile(r'\[!\[Open in Colab\]\([^)]*\)\]\(https://colab\.research\.google\.com/github/[^)]*\)')
-def _is_badge(cell) -> bool: return cell.cell_type == 'markdown' and bool(_badge.fullmatch(cell.source.strip()))
+def _is_badge(cell) -> bool:
+    return cell.cell_type == 'markdown' and bool(_badge.fullmatch(cell.source.strip()))
+
 def badge_cell(url:str) -> NotebookNode:
     "The markdown cell of an Open-in-Colab badge that opens `url`."
     return new_markdown_cell(f'[![Open in Colab](images/colab-badge.svg)]({url})')
@@ -66,7 +68,7 @@ def badge_cell(url:str) -> NotebookNode:
 def student_notebook(nb:NotebookNode, # a teacher's notebook
                      colab_link:str|None=None, # the Colab address of the student copy; None removes the badge
                     ) -> NotebookNode:
-    "A copy of `nb` with every solution replaced by an empty answer cell, all outputs cleared, and no library-export cell."
+    "A copy of `nb`: every solution an empty answer cell, all outputs cleared, and no library-export cell."
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -74,8 +76,8 @@ def student_notebook(nb:NotebookNode, # a teacher's notebook
         if _is_badge(cell):
             if colab_link: cells.append(badge_cell(colab_link))
             continue
-        if is_solution(cell):
-            cell = new_code_cell(ANSWER_CODE) if cell.cell_type == 'code' else new_markdown_cell(ANSWER_MARKDOWN)
+        if is_solution(cell) and cell.cell_type == 'code': cell = new_code_cell(ANSWER_CODE)
+        elif is_solution(cell): cell = new_markdown_cell(ANSWER_MARKDOWN)
         elif cell.cell_type == 'code':
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)
@@ -88,8 +90,8 @@ def count_solutions(nb:NotebookNode) -> int:
 
 # %% ../nbs/08_classroom.ipynb #a3652fd3
 def make_student_copy(src, # the teacher's notebook
-                      dest, # the student copy: a `.ipynb` path, or a folder to write it into (created if needed)
-                      repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None: no Colab badge
+                      dest, # the student copy: a `.ipynb` path, or a folder to write it into (made if needed)
+                      repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None: no badge
                       branch:str='main', # the branch of `repo` the students open
                       folder:str='', # the folder of `repo` that holds the copies ('' for its top)
                      ) -> int:
@@ -110,13 +112,14 @@ def make_student_copy(src, # the teacher's notebook
 def make_student_copies(nbs_dir, # the folder of teacher's notebooks, e.g. `nbs`
                         out_dir, # the folder to write the student copies into (created if needed)
                         pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
-                        **kwargs, # `repo`, `branch`, `folder`: where students open the copies (`make_student_copy`)
+                        **kwargs, # `repo`, `branch`, `folder`: where students open them (`make_student_copy`)
                        ) -> dict:
-    "Write a student copy of every notebook in `nbs_dir` matching `pattern` into `out_dir`; {name: solutions removed}."
+    "Write a student copy of each notebook in `nbs_dir` matching `pattern` into `out_dir`; {name: solutions}."
     nbs_dir, out_dir = Path(nbs_dir), Path(out_dir)
     if not nbs_dir.is_dir(): raise FileNotFoundError(f"no folder {nbs_dir}")
     if out_dir.resolve() == nbs_dir.resolve():
-        raise ValueError(f"refusing to write student copies into {nbs_dir}, where the teacher's notebooks are: give another folder")
+        raise ValueError(f"refusing to write student copies into {nbs_dir}, where the teacher's notebooks "
+                         "are: give another folder")
     notebooks = sorted(nbs_dir.glob(pattern))
     if not notebooks: raise FileNotFoundError(f"no notebook in {nbs_dir} matches {pattern!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -136,10 +139,14 @@ def exercise_summary(nbs_dir, # folder of notebooks
             for p in sorted(Path(nbs_dir).glob(pattern))}
 
 # %% ../nbs/08_classroom.ipynb #9ca04c58
-COLAB_BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img" aria-label="Open in Colab">
-<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>
+COLAB_BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img"
+ aria-label="Open in Colab">
+<linearGradient id="s" x2="0" y2="100%">
+<stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>
 <clipPath id="r"><rect width="117" height="20" rx="3" fill="#fff"/></clipPath>
-<g clip-path="url(#r)"><rect width="117" height="20" fill="#555"/><rect x="60" width="57" height="20" fill="#F9AB00"/><rect width="117" height="20" fill="url(#s)"/></g>
+<g clip-path="url(#r)"><rect width="117" height="20" fill="#555"/>
+<rect x="60" width="57" height="20" fill="#F9AB00"/>
+<rect width="117" height="20" fill="url(#s)"/></g>
 <g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
 <text x="30" y="14">Open in</text><text x="88" y="14" fill="#333">Colab</text></g></svg>
 """
@@ -157,13 +164,14 @@ def add_colab_badge(path, # a notebook in the repository's notebooks folder
                     branch:str='main', # the branch Colab opens
                     nbs_path:str='nbs', # the notebooks folder inside the repository
                    ) -> bool:
-    "Add an Open-in-Colab badge and an install cell after the title of notebook `path`; `False` if it had them."
+    "Add an Open-in-Colab badge and an install cell after the title of notebook `path`; False if it had both."
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     if any(map(_is_badge, nb.cells)) and any(map(_is_install, nb.cells)): return False
-    at = 1 if nb.cells and nb.cells[0].cell_type == 'markdown' and _first_line(nb.cells[0]).startswith('# ') else 0
-    new = []
-    if not any(map(_is_badge, nb.cells)): new.append(badge_cell(colab_url(f'{nbs_path}/{path.name}', repo, branch)))
+    titled = nb.cells and nb.cells[0].cell_type == 'markdown' and _first_line(nb.cells[0]).startswith('# ')
+    at, new = (1 if titled else 0), []
+    if not any(map(_is_badge, nb.cells)):
+        new.append(badge_cell(colab_url(f'{nbs_path}/{path.name}', repo, branch)))
     if not any(map(_is_install, nb.cells)): new.append(new_code_cell(INSTALL_CELL))
     nb.cells[at:at] = new
     nbformat.write(nb, path)
@@ -177,7 +185,7 @@ def add_colab_badge(path, # a notebook in the repository's notebooks folder
 def add_colab_badges(nbs_dir='nbs', # the repository's notebooks folder
                      pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks get a badge
                      **kwargs):
-    "Add the badge and install cell to every notebook in `nbs_dir` matching `pattern`; the names of those changed."
+    "Add the badge and install cell to each notebook in `nbs_dir` matching `pattern`; the names changed."
     return [p.name for p in sorted(Path(nbs_dir).glob(pattern)) if add_colab_badge(p, **kwargs)]
 
 # %% ../nbs/08_classroom.ipynb #be108397
@@ -189,7 +197,7 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
                   folder:str='', # the folder of REPO that holds the copies (default: its top)
                   pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
                   summary:bool=False): # only list each notebook's exercises and solutions; write nothing
-    "Write student copies of a folder of notebooks: solutions removed, outputs cleared, Colab badges opening the copies."
+    "Write student copies of a folder of notebooks: solutions removed, outputs cleared, badges to the copies."
     try:
         if summary:
             for name, (has, n) in exercise_summary(notebooks, pattern).items():
@@ -203,10 +211,10 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
     print(f"{len(copies)} student copies in {out}{where}")
 
 # %% ../nbs/08_classroom.ipynb #b3c5e21c
-SOLUTION_FOLD = '<details class="solution">\n<summary>Show solution</summary>\n'  # what opens a solution on the site
+SOLUTION_FOLD = '<details class="solution">\n<summary>Show solution</summary>\n'  # opens a solution
 
 class FoldSolutions:
-    "nbdev processor (`procs` in settings.ini): fold every solution on the site under a 'Show solution' summary."
+    "nbdev processor (`procs` in settings.ini): fold each solution under a 'Show solution' summary."
     def __init__(self, nb): self.nb = nb
     def __call__(self, cell): pass
     def end(self):
@@ -222,7 +230,7 @@ class FoldSolutions:
 def _short_page(stem:str) -> str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', stem.lower())  # nbdev's page name
 
 def documented(nb_path) -> set:
-    "The anchors a notebook's page has for its symbols: its public exported functions and classes, and patched methods."
+    "The anchors of a notebook's page for its symbols: exported public functions, classes, patched methods."
     names = set()
     for cell in nbformat.read(nb_path, as_version=4).cells:
         if cell.cell_type != 'code' or not re.search(r'^#\|\s*exports?\s*$', cell.source, re.M): continue
@@ -236,7 +244,7 @@ def documented(nb_path) -> set:
     return names
 
 class NotebookPageLinks:
-    "nbdev processor (`procs` in settings.ini): pages named after their notebooks, and symbol links to those pages."
+    "nbdev processor (`procs` in settings.ini): pages named after notebooks, symbol links to them."
     def __init__(self, nb):
         self.nb, self.folder = nb, Path(getattr(nb, 'path_', '.')).parent
         settings = _nbdev_index['settings']
@@ -255,7 +263,7 @@ class NotebookPageLinks:
         return f'{stem}.html' + (f'#{anchor}' if anchor else '')
 
     def relink(self, text:str) -> str:
-        "`text` with links to a page of the published site made relative, to the page named after its notebook."
+        "`text` with links to pages of the published site made relative, to the pages named after notebooks."
         return self.link.sub(self._target, text)
 
     def __call__(self, cell):

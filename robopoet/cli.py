@@ -17,11 +17,14 @@ from .tokenizer import TOKENIZERS, TokenizerError, make_tokenizer
 
 # %% ../nbs/07_cli.ipynb #330a29e6
 SUBCOMMANDS = {  # name: (the module that owns it, its function, what it does)
-    'corpus': ('robopoet.corpus', 'corpus_cli', 'list the known texts, where they are and their sizes; --download fetches them'),
+    'corpus': ('robopoet.corpus', 'corpus_cli',
+               'list the known texts, where they are and their sizes; --download fetches them'),
     'vocab': ('robopoet.cli', 'vocab_cli', 'build a tokenizer from a corpus and save it'),
-    'train': ('robopoet.training', 'train_cli', 'train a model from a YAML config; --text FILE trains on your own text'),
+    'train': ('robopoet.training', 'train_cli',
+              'train a model from a YAML config; --text FILE trains on your own text'),
     'generate': ('robopoet.poet', 'generate_cli', 'write text with a trained model'),
-    'export': ('robopoet.export', 'export_cli', 'save a trained model as a Hugging Face folder (needs robopoet[hf])'),
+    'export': ('robopoet.export', 'export_cli',
+               'save a trained model as a Hugging Face folder (needs robopoet[hf])'),
     'classroom': ('robopoet.classroom', 'classroom_cli',
                   'teachers: student copies of notebooks, solutions removed (needs robopoet[teach])'),
 }
@@ -29,17 +32,19 @@ SUBCOMMANDS = {  # name: (the module that owns it, its function, what it does)
 def usage() -> str:
     "The top-level help: every command and what it does."
     rows = '\n'.join(f'  {name:10} {desc}' for name, (_, _, desc) in SUBCOMMANDS.items())
-    return (f"robopoet {__version__}: build a small GPT and teach it to write like Shakespeare and Lewis Carroll.\n\n"
-            f"usage: robopoet COMMAND [options]    (or: python -m robopoet COMMAND [options])\n\ncommands:\n{rows}\n\n"
+    return (f"robopoet {__version__}: build a small GPT and teach it to write like Shakespeare and "
+            "Lewis Carroll.\n\n"
+            "usage: robopoet COMMAND [options]    (or: python -m robopoet COMMAND [options])\n\n"
+            f"commands:\n{rows}\n\n"
             "`robopoet COMMAND --help` lists a command's options.")
 
 # %% ../nbs/07_cli.ipynb #6cc7d775
-_UNTOLD_DEFAULT = re.compile(r' \(default: (|True|False|None)\)$')  # what a default that tells nothing looks like
+_UNTOLD_DEFAULT = re.compile(r' \(default: (|True|False|None)\)$')  # a default that tells nothing
 
 def command_parser(name:str, # the command, e.g. 'vocab'
                    func, # the function that runs it, with docments for its parameters
                   ) -> argparse.ArgumentParser:
-    "The parser of `robopoet NAME`: `func`'s, with one-line errors and only the defaults that say what happens."
+    "The parser of `robopoet NAME`: `func`'s, one-line errors, and only the defaults that say what happens."
     p = anno_parser(func, prog=f'robopoet {name}')
     for action in p._actions:
         if action.help: action.help = _UNTOLD_DEFAULT.sub('', action.help)
@@ -58,11 +63,11 @@ def main(argv=None):
         sys.exit(f"robopoet: unknown command {name!r}; the commands are {', '.join(SUBCOMMANDS)} "
                  "(see robopoet --help)")
     mod, fn, _ = SUBCOMMANDS[name]
-    if name == 'train' and 'OMP_WAIT_POLICY' not in os.environ:  # read when torch starts: see "Threads on a CPU"
+    if name == 'train' and 'OMP_WAIT_POLICY' not in os.environ:  # read as torch starts: "Threads on a CPU"
         os.environ.setdefault('GOMP_SPINCOUNT', '1000')
     try: module = importlib.import_module(mod)
     except ModuleNotFoundError as e:
-        if (e.name or '').split('.')[0] == 'robopoet': raise  # our own module missing is a bug, not the user's
+        if (e.name or '').split('.')[0] == 'robopoet': raise  # our own module missing: a bug, not the user's
         sys.exit(f"robopoet {name}: {e.msg}")
     func = getattr(module, fn)
     args = vars(command_parser(name, func).parse_args(rest))
@@ -73,14 +78,19 @@ def main(argv=None):
 def _check_out(out:Path, force:bool, kind:str):
     "Refuse an `--out` that cannot be written, before any work is done."
     if out.is_dir():
-        sys.exit(f"robopoet vocab: --out {out} is a folder; name a file in it, e.g. --out {out/f'tokenizer-{kind}.json'}")
+        sys.exit(f"robopoet vocab: --out {out} is a folder; name a file in it, "
+                 f"e.g. --out {out/f'tokenizer-{kind}.json'}")
     if out.exists() and not force:
-        sys.exit(f"robopoet vocab: {out} already exists; pass --force to overwrite it, or --out to choose another file")
+        sys.exit(f"robopoet vocab: {out} already exists; pass --force to overwrite it, "
+                 "or --out to choose another file")
     blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    if blocker: sys.exit(f"robopoet vocab: cannot write {out}: {blocker} is a file, not a folder; choose another --out")
+    if blocker:
+        sys.exit(f"robopoet vocab: cannot write {out}: {blocker} is a file, not a folder; "
+                 "choose another --out")
 
 @call_parse
-def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt files or folders; default: hamlet alice', nargs='*'),
+def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt files or folders; '
+                            'default: hamlet alice', nargs='*'),
               kind:Param('the tokenizer', str, choices=list(TOKENIZERS))='char',
               vocab_size:int=2048, # bpe: the number of tokens to learn
               min_freq:int=1, # word: keep words seen at least this often
@@ -92,7 +102,8 @@ def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt 
     out = Path(out or f'tokenizer-{kind}.json')
     _check_out(out, force, kind)
     takes = inspect.signature(TOKENIZERS[kind].train).parameters  # each kind gets the options its `train` has
-    settings = {k: v for k, v in dict(vocab_size=vocab_size, min_freq=min_freq, max_size=max_size).items() if k in takes}
+    options = dict(vocab_size=vocab_size, min_freq=min_freq, max_size=max_size)
+    settings = {k: v for k, v in options.items() if k in takes}
     try:
         corpus = load_corpus(sources or DEFAULT_CORPUS, data_dir, allow_download=False)
         tok = make_tokenizer(kind, corpus.train, **settings)
@@ -101,7 +112,8 @@ def vocab_cli(sources:Param('known texts (alice, hamlet, tinyshakespeare), .txt 
     ids = tok.encode(valid, unknown='unk')
     unk = ids.count(tok.unk_id) / max(1, len(ids)) if tok.unk_id is not None else 0.0
     try: tok.save(out)
-    except OSError as e: sys.exit(f"robopoet vocab: cannot write {out} ({e.strerror or e}); choose another --out")
+    except OSError as e:
+        sys.exit(f"robopoet vocab: cannot write {out} ({e.strerror or e}); choose another --out")
     print(f"{corpus}\n{kind} tokenizer: {tok.vocab_size:,} tokens\n"
           f"characters per token (validation): {len(valid) / max(1, len(ids)):.2f}\n"
           f"<unk> share of validation tokens: {unk:.2%}\nsaved to {out}")

@@ -24,13 +24,13 @@ HF_EXTRA = "exporting to Hugging Face needs the optional extra: pip install robo
 
 def _gpt2_mismatches(c) -> list:
     "The settings of model config `c` that GPT-2 does not have, as `name=value` strings."
-    return [f"{k}={getattr(c, k)!r}" for k, ok in [('rotary', not c.rotary), ('norm', c.norm == 'layernorm'),
-                                                    ('qk_norm', not c.qk_norm), ('mlp', c.mlp == 'gelu')] if not ok]
+    gpt2 = dict(rotary=not c.rotary, norm=c.norm == 'layernorm', qk_norm=not c.qk_norm, mlp=c.mlp == 'gelu')
+    return [f"{k}={getattr(c, k)!r}" for k, ok in gpt2.items() if not ok]
 
 # %% ../nbs/06_export.ipynb #f5ed5e7f
 def hf_state_dict(model:GPT) -> dict:
     "The weights of a GPT-2 style `model`, named and shaped as in `transformers.GPT2LMHeadModel`."
-    c = model.config
+    c, conv1d = model.config, ('c_attn.weight', 'c_proj.weight', 'c_fc.weight')  # GPT-2's Conv1D: (in, out)
     if bad := _gpt2_mismatches(c):
         raise ExportError(f"only GPT-2 style models can be exported to GPT2LMHeadModel; this one has "
                           f"{', '.join(bad)}: train one with model.rotary=false, model.norm=layernorm, "
@@ -38,11 +38,11 @@ def hf_state_dict(model:GPT) -> dict:
     sd, out = model.state_dict(), {}
     for k, v in sd.items():
         v = v.detach().float().cpu()
-        if k.endswith(('c_attn.weight', 'c_proj.weight', 'c_fc.weight')): v = v.t()  # GPT-2's Conv1D: (in, out)
+        if k.endswith(conv1d): v = v.t()
         out[k] = v.contiguous()
     if not c.bias:  # GPT-2 always has biases: zero ones compute the same
         for k, v in list(out.items()):
-            if k.endswith('.weight') and ('ln_' in k or k.endswith(('c_attn.weight', 'c_proj.weight', 'c_fc.weight'))):
+            if k.endswith('.weight') and ('ln_' in k or k.endswith(conv1d)):
                 out[k[:-len('weight')] + 'bias'] = torch.zeros(v.shape[-1] if 'ln_' not in k else v.shape[0])
     if c.tie_weights: out.pop('lm_head.weight', None)
     return out
@@ -52,17 +52,19 @@ def hf_tokenizer(tokenizer):
     try: from tokenizers import Tokenizer as HFTokenizer, Regex, decoders, models, pre_tokenizers
     except ImportError: raise ImportError(HF_EXTRA) from None
     if not hasattr(tokenizer, 'gpt2_vocab'):
-        raise ExportError(f"only a byte-level BPE tokenizer can be exported for GPT-2, got a {tokenizer.kind!r} "
-                          "tokenizer: train the model with data.tokenizer=bpe")
+        raise ExportError(f"only a byte-level BPE tokenizer can be exported for GPT-2, got a "
+                          f"{tokenizer.kind!r} tokenizer: train the model with data.tokenizer=bpe")
     strings, merges = tokenizer.gpt2_vocab()
     hf = HFTokenizer(models.BPE(vocab={t: i for i, t in enumerate(strings)}, merges=merges))
-    hf.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(tokenizer.pattern), behavior='isolated'),
-                                                pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    hf.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(tokenizer.pattern), behavior='isolated'),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     hf.decoder = decoders.ByteLevel()
     specials = list(range(len(strings), tokenizer.vocab_size))  # special tokens come after the learned ones
     hf.add_special_tokens([tokenizer.decode([i]) for i in specials])
     if hf.get_vocab_size() != tokenizer.vocab_size:
-        raise ExportError(f"exported {hf.get_vocab_size()} tokens but the tokenizer has {tokenizer.vocab_size}")
+        raise ExportError(f"exported {hf.get_vocab_size()} tokens but the tokenizer has "
+                          f"{tokenizer.vocab_size}")
     return hf
 
 def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU, no QK-norm)
@@ -76,17 +78,19 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
     if tokenizer is not None:
         hf_tok = hf_tokenizer(tokenizer)
         if tokenizer.vocab_size != c.vocab_size:
-            raise ExportError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model {c.vocab_size}: "
-                              "not the model's tokenizer")
+            raise ExportError(f"the tokenizer has {tokenizer.vocab_size} tokens but the model "
+                              f"{c.vocab_size}: not the model's tokenizer")
     eos = getattr(tokenizer, 'eos_id', None)
-    hf_cfg = GPT2Config(vocab_size=c.vocab_size, n_positions=c.block_size, n_embd=c.n_embd, n_layer=c.n_layer,
-                        n_head=c.n_head, activation_function='gelu', resid_pdrop=c.dropout, embd_pdrop=c.dropout,
-                        attn_pdrop=c.dropout, layer_norm_epsilon=1e-5, bos_token_id=eos, eos_token_id=eos,
+    hf_cfg = GPT2Config(vocab_size=c.vocab_size, n_positions=c.block_size, n_embd=c.n_embd,
+                        n_layer=c.n_layer, n_head=c.n_head, activation_function='gelu',
+                        resid_pdrop=c.dropout, embd_pdrop=c.dropout, attn_pdrop=c.dropout,
+                        layer_norm_epsilon=1e-5, bos_token_id=eos, eos_token_id=eos,
                         tie_word_embeddings=c.tie_weights)
     hf_model = GPT2LMHeadModel(hf_cfg)
     missing, unexpected = hf_model.load_state_dict(sd, strict=False)
     missing = [k for k in missing if not (c.tie_weights and k == 'lm_head.weight')]
-    if missing or unexpected: raise RuntimeError(f"weights do not map onto GPT-2: missing {missing}, unexpected {unexpected}")
+    if missing or unexpected:
+        raise RuntimeError(f"weights do not map onto GPT-2: missing {missing}, unexpected {unexpected}")
     if c.tie_weights: hf_model.tie_weights()
     folder.mkdir(parents=True, exist_ok=True)
     hf_model.save_pretrained(folder)
@@ -95,24 +99,30 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
         PreTrainedTokenizerFast(tokenizer_object=hf_tok, eos_token=special, bos_token=special,
                                 model_max_length=c.block_size).save_pretrained(folder)
         strings, merges = tokenizer.gpt2_vocab()  # GPT-2's classic files too, for tools that read them
-        (folder/'vocab.json').write_text(json.dumps(hf_tok.get_vocab(), ensure_ascii=False, indent=0), encoding='utf-8')
-        (folder/'merges.txt').write_text('\n'.join(['#version: 0.2'] + [f'{a} {b}' for a, b in merges]) + '\n', encoding='utf-8')
+        vocab = json.dumps(hf_tok.get_vocab(), ensure_ascii=False, indent=0)
+        (folder/'vocab.json').write_text(vocab, encoding='utf-8')
+        merge_lines = ['#version: 0.2'] + [f'{a} {b}' for a, b in merges]
+        (folder/'merges.txt').write_text('\n'.join(merge_lines) + '\n', encoding='utf-8')
     return folder
 
 # %% ../nbs/06_export.ipynb #f0c19be7
 @call_parse
-def export_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/gpt_small/best.pth', str,
-                           required=True)=None,
-               out:Param('the folder to write the Hugging Face model and tokenizer into', str, required=True)=None,
-               force:bool=False): # write into OUT even if it holds files (files of the same names are replaced)
+def export_cli(model:Param('a checkpoint written by `robopoet train`, e.g. checkpoints/gpt_small/best.pth',
+                           str, required=True)=None,
+               out:Param('the folder to write the Hugging Face model and tokenizer into', str,
+                         required=True)=None,
+               force:bool=False): # write into OUT even if it holds files (same-named files are replaced)
     "Save a trained GPT-2 style model and its byte-level BPE tokenizer as a folder that `transformers` loads."
     out = Path(out)
     if out.exists() and not out.is_dir():
         sys.exit(f"robopoet export: {out} is a file; --out names a folder to write into")
     if out.is_dir() and any(out.iterdir()) and not force:
-        sys.exit(f"robopoet export: {out} already holds files; pass --force to write into it, or choose another --out")
+        sys.exit(f"robopoet export: {out} already holds files; pass --force to write into it, "
+                 "or choose another --out")
     try: save_hf(*load_model(model), out)
     except (CheckpointError, ExportError, ImportError) as e: sys.exit(f"robopoet export: {e}")
-    except OSError as e: sys.exit(f"robopoet export: cannot write {out} ({e.strerror or e}); choose another --out")
+    except OSError as e:
+        sys.exit(f"robopoet export: cannot write {out} ({e.strerror or e}); choose another --out")
     print(f"saved {model} as a Hugging Face folder: {out}\n"
-          f"load it with transformers.GPT2LMHeadModel.from_pretrained({str(out)!r}) and AutoTokenizer.from_pretrained")
+          f"load it with transformers.GPT2LMHeadModel.from_pretrained({str(out)!r}) "
+          "and AutoTokenizer.from_pretrained")
