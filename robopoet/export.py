@@ -71,10 +71,10 @@ def save_hf(model:GPT, # a GPT-2 style model (learned positions, LayerNorm, GELU
             tokenizer, # its byte-level `BPETokenizer`, or None to save the model alone
             folder): # where to write; created if needed, existing files with the same names are replaced
     "Save `model` (and `tokenizer`) as a Hugging Face folder that `GPT2LMHeadModel.from_pretrained` loads."
+    c, folder = model.config, Path(folder)
+    sd = hf_state_dict(model)  # a model GPT-2 cannot hold is refused first, extra or not
     try: from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
     except ImportError: raise ImportError(HF_EXTRA) from None
-    c, folder = model.config, Path(folder)
-    sd = hf_state_dict(model)
     if tokenizer is not None:
         hf_tok = hf_tokenizer(tokenizer)
         if tokenizer.vocab_size != c.vocab_size:
