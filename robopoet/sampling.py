@@ -193,7 +193,7 @@ class Decoder:
             raise SamplingError(f"the decoder needs ids of shape (batch, time >= 1), got {tuple(ids.shape)}")
         check_number('keep', keep, 0, 1, lo_open=True, error=SamplingError)
         self.model, self.ids, self.block_size = model, ids, context_size(model)
-        self.use_cache = use_cache and hasattr(model, 'new_cache')
+        self.use_cache = use_cache and hasattr(model, 'new_cache') and hasattr(model, 'step')
         self.n_keep = max(1, int(self.block_size * keep)) if self.block_size else None
         self.start = self.n_forward = 0  # first token of the window; tokens the model has processed
         self._refill()
@@ -203,10 +203,11 @@ class Decoder:
         "The tokens the model sees now, (batch, <= block_size)."
         return self.ids[:, self.start:]
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _run(self, ids, cache=None) -> Tensor:
         self.n_forward += ids.numel()
-        out = self.model(ids) if cache is None else self.model(ids, cache=cache)
+        if cache is not None: return self.model.step(ids, cache).float()  # the model's lean step
+        out = self.model(ids)
         return (out[0] if isinstance(out, tuple) else out)[:, -1].float()
 
     def _refill(self):
