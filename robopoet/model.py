@@ -196,7 +196,8 @@ class KVCache:
 
     cache = model.new_cache(batch_size=1)               # empty, holds up to block_size tokens
     logits, _ = model(prompt_ids, cache=cache)          # prefill: (1, T) ids -> logits (1, T, vocab)
-    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions continue from cache.pos"""
+    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions continue from cache.pos
+    # or model.step(next_id.view(1, 1), cache): the same step, lean: logits (1, vocab) of the next token"""
     def __init__(self, n_layer:int, # number of blocks
                  max_len:int, # most tokens it holds: the model's block size
                  batch_size:int=1): # number of sequences generated together
@@ -215,7 +216,7 @@ class KVCache:
 @patch
 def write(self:KVCache, layer:int, # which block's slot
           kv): # `(2, B, n_head, T, head_dim)` keys and values of the `T` tokens from `pos` on
-    "Copy `layer`'s new keys and values into the cache; return that layer's keys and values of every token so far."
+    "Copy `layer`'s new keys and values into the cache; return its keys and values of every token so far."
     if self.kv is None: self.kv = kv.new_empty(self.n_layer, *kv.shape[:3], self.max_len, kv.shape[-1])
     end = self.pos + kv.shape[3]
     self.kv[layer, :, :, :, self.pos:end] = kv
@@ -259,7 +260,7 @@ def crop(self:KVCache, length:int): # how many of the first tokens to keep
 
 # %% ../nbs/03_gpt.ipynb #c4d1a7e3
 def _norm(m:nn.Module, x): # a LayerNorm or RMSNorm; its input
-    "`m(x)`, called as a function: a module call costs a few microseconds, a token of generation ~100 of them."
+    "`m(x)` as a plain function call, without the few microseconds of overhead a module call adds."
     if isinstance(m, RMSNorm): return F.rms_norm(x, (x.size(-1),), m.weight, m.eps)
     return F.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)
 
@@ -277,7 +278,7 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
     for i, block in enumerate(self.transformer.h):
         attn, mlp = block.attn, block.mlp
         qkv = F.linear(_norm(block.ln_1, x), attn.c_attn.weight, attn.c_attn.bias)
-        qkv = qkv.view(B, T, 3, cfg.n_head, cfg.head_dim).permute(2, 0, 3, 1, 4)  # (3, B, n_head, T, head_dim)
+        qkv = qkv.view(B, T, 3, cfg.n_head, cfg.head_dim).permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
         if attn.q_norm is None and rope is None: (keys, values), q = cache.write(i, qkv[1:]), qkv[0]
         else:
             q, k, v = qkv.unbind(0)
