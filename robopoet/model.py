@@ -205,6 +205,7 @@ class KVCache:
         self.kv = None  # (n_layer, 2, batch, n_head, max_len, head_dim), made by the first `write`
         self.pos = 0    # number of tokens cached so far: the position the next token gets
         self.layers = [KVLayer(self, i) for i in range(n_layer)]  # what each block's attention appends to
+        self.weights = None  # (model, its tensors as `GPT.step` reads them), looked up by its first call
 
     @property
     def space(self) -> int:
@@ -264,6 +265,15 @@ def _norm(m:nn.Module, x): # a LayerNorm or RMSNorm; its input
     if isinstance(m, RMSNorm): return F.rms_norm(x, (x.size(-1),), m.weight, m.eps)
     return F.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)
 
+@patch
+def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
+    "Per block: norms, (weight, bias) of the four linear layers, attention and MLP, as `step` reads them."
+    if cache.weights is None or cache.weights[0] is not self:  # once per cache: a module's attribute costs
+        pair = lambda linear: (linear.weight, linear.bias)      # ~1 us, and a step would read ~150
+        cache.weights = self, [(b.ln_1, pair(b.attn.c_attn), pair(b.attn.c_proj), b.ln_2, pair(b.mlp.c_fc),
+                                pair(b.mlp.c_proj), b.attn, b.mlp) for b in self.transformer.h]
+    return cache.weights[1]
+
 # %% ../nbs/03_gpt.ipynb #c4d1a7e4
 @patch
 @torch.inference_mode()
@@ -275,9 +285,8 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
     x = F.embedding(idx, self.transformer.wte.weight)
     if cfg.rotary: rope = self.rope_cos[s:s+T], self.rope_sin[s:s+T]
     else: x, rope = x + self.transformer.wpe.weight[s:s+T], None
-    for i, block in enumerate(self.transformer.h):
-        attn, mlp = block.attn, block.mlp
-        qkv = F.linear(_norm(block.ln_1, x), attn.c_attn.weight, attn.c_attn.bias)
+    for i, (ln_1, c_attn, c_proj, ln_2, c_fc, mlp_proj, attn, mlp) in enumerate(self.step_weights(cache)):
+        qkv = F.linear(_norm(ln_1, x), *c_attn)
         qkv = qkv.view(B, T, 3, cfg.n_head, cfg.head_dim).permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
         if attn.q_norm is None and rope is None: (keys, values), q = cache.write(i, qkv[1:]), qkv[0]
         else:
@@ -287,9 +296,8 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
             keys, values = cache.write(i, torch.stack([k, v]))
         if T == 1: y = ((q * cfg.head_dim ** -0.5) @ keys.transpose(-2, -1)).softmax(-1) @ values
         else: y = attn.attend(q, keys, values)
-        x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), attn.c_proj.weight, attn.c_proj.bias)
-        h = mlp.activate(F.linear(_norm(block.ln_2, x), mlp.c_fc.weight, mlp.c_fc.bias))
-        x = x + F.linear(h, mlp.c_proj.weight, mlp.c_proj.bias)
+        x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), *c_proj)
+        x = x + F.linear(mlp.activate(F.linear(_norm(ln_2, x), *c_fc)), *mlp_proj)
     cache.pos = s + T
     return F.linear(_norm(self.transformer.ln_f, x[:, -1]), self.lm_head.weight)
 
