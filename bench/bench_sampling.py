@@ -8,7 +8,7 @@ Batch 1, `--tokens` new tokens (default 500) after a prompt, one process. The re
 GPT-2 of the same shape (bench/reference.py) writing as nanoGPT's sample.py does: no cache, the last
 block_size tokens through the model for every token, temperature 0.8, top-k 200. robopoet writes with its
 default sampling settings and a fixed seed, once with the cache and once without: both must write the same
-text. The contenders take turns for `--rounds` rounds and the median is kept; "others" is how many CPU cores
+text, and so must the teaching path (`pick_next` on the whole vocabulary, no cache), run once. The contenders take turns for `--rounds` rounds and the median is kept; "others" is how many CPU cores
 other processes kept busy meanwhile. Figures go to bench/results/sampling.json (sampling_gpu.json on a GPU).
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ import torch
 from robopoet.checkpoint import load_model
 from robopoet.corpus import load_corpus
 from robopoet.model import GPT, GPTConfig
-from robopoet.sampling import encode_prompt, generate
+from robopoet.sampling import (SamplingConfig, encode_prompt, evaluating, generate, make_generator, pick_next,
+                               sample_tokens)
 from robopoet.tokenizer import CharTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,6 +37,13 @@ def reference_for(model:GPT, device) -> RefGPT:
     return RefGPT(RefConfig(vocab_size=c.vocab_size, block_size=c.block_size, n_layer=c.n_layer, n_head=c.n_head,
                             n_embd=c.n_embd, dropout=0.0, bias=c.bias)).to(device).eval()
 
+def teaching_text(model, tokenizer, ids, n:int) -> str:
+    "What the teaching path writes (`pick_next` on the whole vocabulary, no cache): generate's must be the same."
+    generator = make_generator(0, ids.device)
+    with evaluating(model):
+        new = [t.item() for t in sample_tokens(model, ids, SamplingConfig(max_new_tokens=n), generator, False, pick_next)]
+    return tokenizer.decode(ids[0].tolist() + new)
+
 def bench(name, model, tokenizer, args, sync):
     "Tokens/s of the three ways of writing, their time to the first token, and the check that robopoet's agree."
     device = args.device
@@ -47,7 +55,7 @@ def bench(name, model, tokenizer, args, sync):
             'robopoet, no cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0, use_cache=False)}
     texts = {k: f(n) for k, f in ways.items()}  # warm-up, and the texts to compare
     cached, uncached = texts['robopoet, key/value cache'], texts['robopoet, no cache']
-    same = cached == uncached
+    same = cached == uncached == teaching_text(model, tokenizer, ids, n)
     rates, others, first = {k: [] for k in ways}, {k: [] for k in ways}, {k: [] for k in ways}
     for _ in range(args.rounds):
         if args.wait_quiet: wait_for_quiet(args.wait_quiet)
@@ -69,7 +77,7 @@ def bench(name, model, tokenizer, args, sync):
         rows.append({'model': name, 'way': k, 'tokens/s': round(v, 1), 'vs reference': round(v / base, 2),
                      'first token (ms)': round(median(first[k]), 1), 'quiet rounds': f'{n_quiet}/{args.rounds}',
                      'others (cores)': round(median(others[k]), 2)})
-    print(f'  the cached and uncached runs wrote {"the same" if same else "DIFFERENT"} {n} tokens')
+    print(f'  the cached, uncached and teaching-path runs wrote {"the same" if same else "DIFFERENT"} {n} tokens')
     if not same:
         at = next(i for i, (a, b) in enumerate(zip(cached, uncached)) if a != b)
         print(f'  first difference at character {at}: {cached[at - 20:at + 20]!r} vs {uncached[at - 20:at + 20]!r}')
@@ -101,12 +109,13 @@ def main():
     record('sampling' + ('_gpu' if gpu else ''),
            f'Generating {a.tokens} tokens on {"the GPU" if gpu else "the CPU"}, batch 1: robopoet against nanoGPT\'s generate',
            figures={'robopoet with its cache vs nanoGPT (default model)': cached['vs reference'],
-                    'cached and uncached texts identical': same},
+                    'cached, uncached and teaching-path texts identical': same},
            tables=[{'title': 'Generation speed (median of the rounds)', 'rows': rows}], env=env,
            description='The reference writes as nanoGPT\'s sample.py does (no cache, the last block_size tokens every '
                        'step, temperature 0.8, top-k 200); robopoet with its default sampling settings and seed 0, with '
-                       'and without its key/value cache, which must write the same text. Medians of the rounds in which '
+                       'and without its key/value cache, which must write the same text as the teaching path. '
+                       'Medians of the rounds in which '
                        f'other processes kept fewer than {QUIET} CPU cores busy when there were two such rounds, else of all.')
-    if not same: sys.exit('the cached and uncached runs wrote different text')
+    if not same: sys.exit('the cached, uncached and teaching-path runs wrote different text')
 
 if __name__ == '__main__': main()

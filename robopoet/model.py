@@ -14,10 +14,11 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .checks import SettingError, check_bool, check_choice, check_int, check_number
-from .attention import CausalSelfAttention, LayerCache, RMSNorm, rotary_tables
+from .attention import CausalSelfAttention, RMSNorm, apply_rotary, rotary_tables
 
 # %% auto #0
-__all__ = ['NORMS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'param_counts', 'draw_gpt']
+__all__ = ['NORMS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'KVLayer', 'param_counts',
+           'draw_gpt']
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
@@ -93,13 +94,14 @@ class MLP(nn.Module):
 
     def forward(self, x): # (B, T, n_embd) token vectors
         "Each token vector on its own through the MLP: the same shape out."
-        h = self.c_fc(x)
-        if self.kind == 'gelu': h = F.gelu(h)  # exact GELU; GPT-2's tanh approximation is within 1e-3
-        elif self.kind == 'relu2': h = F.relu(h).square()
-        else:
-            a, b = h.chunk(2, dim=-1)
-            h = F.silu(a) * b
-        return self.drop(self.c_proj(h))
+        return self.drop(self.c_proj(self.activate(self.c_fc(x))))
+
+    def activate(self, h): # (..., hidden) the widened vectors
+        "The nonlinearity: GELU, squared ReLU, or SwiGLU's gate (which halves the width)."
+        if self.kind == 'gelu': return F.gelu(h)  # exact GELU; GPT-2's tanh approximation is within 1e-3
+        if self.kind == 'relu2': return F.relu(h).square()
+        a, b = h.chunk(2, dim=-1)
+        return F.silu(a) * b
 
 # %% ../nbs/03_gpt.ipynb #5a1b4c99
 class Block(nn.Module):
@@ -149,12 +151,11 @@ class GPT(nn.Module):
             if m.bias is not None: nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Embedding): nn.init.normal_(m.weight, 0.0, 0.02)
 
-# %% ../nbs/03_gpt.ipynb #8d4e7fcc
+# %% ../nbs/03_gpt.ipynb #b7e1c0a1
 @patch
-def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
-            targets=None, # `(B, T)` next-token ids (-1 = ignore), or None
-            cache=None): # a `KVCache` of earlier tokens (or None): `idx` continues after them
-    "Logits `(B, T, vocab_size)` for every position, and the mean cross-entropy (None without `targets`)."
+def check_fits(self:GPT, idx, # `(B, T)` token ids
+               cache=None): # a `KVCache` of earlier tokens, or None
+    "Refuse, in one line that says what to do, ids that are not `(batch, time)` or do not fit the context."
     if idx.dim() != 2: raise ValueError(f"idx must be (batch, time) token ids, got shape {tuple(idx.shape)}")
     B, T = idx.shape
     start = cache.pos if cache is not None else 0
@@ -165,6 +166,16 @@ def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
         raise ValueError(f"{start + T} tokens do not fit the context of {self.config.block_size}"
                          f"{f' ({start} already cached)' if start else ''}: crop the input to its "
                          "last block_size tokens (model.crop(idx)) and start a new cache")
+
+# %% ../nbs/03_gpt.ipynb #8d4e7fcc
+@patch
+def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
+            targets=None, # `(B, T)` next-token ids (-1 = ignore), or None
+            cache=None): # a `KVCache` of earlier tokens (or None): `idx` continues after them
+    "Logits `(B, T, vocab_size)` for every position, and the mean cross-entropy (None without `targets`)."
+    self.check_fits(idx, cache)
+    B, T = idx.shape
+    start = cache.pos if cache is not None else 0
     x = self.transformer.wte(idx)
     rope = None
     if self.config.rotary: rope = (self.rope_cos[start:start+T], self.rope_sin[start:start+T])
@@ -172,6 +183,7 @@ def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
     x = self.transformer.drop(x)
     for i, block in enumerate(self.transformer.h):
         x = block(x, rope, cache.layers[i] if cache is not None else None)
+    if cache is not None: cache.pos = start + T  # every layer has stored the new tokens
     logits = self.lm_head(self.transformer.ln_f(x))
     loss = None
     if targets is not None:
@@ -184,23 +196,41 @@ class KVCache:
 
     cache = model.new_cache(batch_size=1)               # empty, holds up to block_size tokens
     logits, _ = model(prompt_ids, cache=cache)          # prefill: (1, T) ids -> logits (1, T, vocab)
-    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions continue from cache.pos"""
-    def __init__(self, n_layer:int, # one `LayerCache` per block
+    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions continue from cache.pos
+    # or model.step(next_id.view(1, 1), cache): the same step, lean: logits (1, vocab) of the next token"""
+    def __init__(self, n_layer:int, # number of blocks
                  max_len:int, # most tokens it holds: the model's block size
                  batch_size:int=1): # number of sequences generated together
-        self.layers = [LayerCache(max_len) for _ in range(n_layer)]
-        self.max_len, self.batch_size = max_len, batch_size
+        self.n_layer, self.max_len, self.batch_size = n_layer, max_len, batch_size
+        self.kv = None  # (n_layer, 2, batch, n_head, max_len, head_dim), made by the first `write`
+        self.pos = 0    # number of tokens cached so far: the position the next token gets
+        self.layers = [KVLayer(self, i) for i in range(n_layer)]  # what each block's attention appends to
+        self.weights = None  # (model, its tensors as `GPT.step` reads them), looked up by its first call
 
-    @property
-    def pos(self) -> int:
-        "Number of tokens cached so far: the position the next token gets."
-        return self.layers[0].length
     @property
     def space(self) -> int:
         "Number of tokens that still fit."
         return self.max_len - self.pos
     def __len__(self): return self.pos
-    def __repr__(self): return f'KVCache(pos={self.pos}, max_len={self.max_len}, layers={len(self.layers)})'
+    def __repr__(self): return f'KVCache(pos={self.pos}, max_len={self.max_len}, layers={self.n_layer})'
+
+@patch
+def write(self:KVCache, layer:int, # which block's slot
+          kv): # `(2, B, n_head, T, head_dim)` keys and values of the `T` tokens from `pos` on
+    "Copy `layer`'s new keys and values into the cache; return its keys and values of every token so far."
+    if self.kv is None: self.kv = kv.new_empty(self.n_layer, *kv.shape[:3], self.max_len, kv.shape[-1])
+    end = self.pos + kv.shape[3]
+    self.kv[layer, :, :, :, self.pos:end] = kv
+    return self.kv[layer, :, :, :, :end].unbind(0)
+
+class KVLayer:
+    "One block's handle on a `KVCache`: the `append` its attention layer calls, as on a `LayerCache`."
+    def __init__(self, cache:KVCache, # the model's cache
+                 layer:int): # which block's slot
+        self.cache, self.layer = cache, layer
+    def append(self, k, v): # `(B, n_head, T, head_dim)` keys and values of `T` new tokens
+        "Store `k`, `v` after the cached tokens; return all the keys and values so far."
+        return self.cache.write(self.layer, torch.stack([k, v]))
 
 # %% ../nbs/03_gpt.ipynb #2f6a8bee
 @patch
@@ -219,13 +249,57 @@ def crop(self:GPT, idx): # `(B, T)` token ids
 @patch
 def reorder(self:KVCache, rows): # indices of the sequences to keep, in order; one may come twice
     "Keep the cached sequences `rows`, in that order (beam search): every layer's keys and values."
-    for layer in self.layers: layer.reorder(rows)
+    if self.kv is not None: self.kv = self.kv[:, :, rows]
     self.batch_size = len(rows)
 
 @patch
 def crop(self:KVCache, length:int): # how many of the first tokens to keep
-    "Forget every token after the first `length`, in every layer: the next tokens continue from there."
-    for layer in self.layers: layer.crop(length)
+    "Forget every token after the first `length`: the next tokens continue from there."
+    if not 0 <= length <= self.pos:
+        raise ValueError(f"the cache holds {self.pos} tokens: it can keep 0 to {self.pos}, not {length}")
+    self.pos = length
+
+# %% ../nbs/03_gpt.ipynb #c4d1a7e3
+def _norm(m:nn.Module, x): # a LayerNorm or RMSNorm; its input
+    "`m(x)` as a plain function call, without the few microseconds of overhead a module call adds."
+    if isinstance(m, RMSNorm): return F.rms_norm(x, (x.size(-1),), m.weight, m.eps)
+    return F.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)
+
+@patch
+def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
+    "Per block: norms, (weight, bias) of the four linear layers, attention and MLP, as `step` reads them."
+    if cache.weights is None or cache.weights[0] is not self:  # once per cache: a module's attribute costs
+        pair = lambda linear: (linear.weight, linear.bias)      # ~1 us, and a step would read ~150
+        cache.weights = self, [(b.ln_1, pair(b.attn.c_attn), pair(b.attn.c_proj), b.ln_2, pair(b.mlp.c_fc),
+                                pair(b.mlp.c_proj), b.attn, b.mlp) for b in self.transformer.h]
+    return cache.weights[1]
+
+# %% ../nbs/03_gpt.ipynb #c4d1a7e4
+@patch
+@torch.inference_mode()
+def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
+         cache:KVCache): # the keys and values of the tokens before `idx`; `idx`'s are added
+    "Logits `(B, vocab_size)` of the token after `idx`: `forward`'s arithmetic, lean (eval mode, no grad)."
+    self.check_fits(idx, cache)
+    (B, T), s, cfg = idx.shape, cache.pos, self.config
+    x = F.embedding(idx, self.transformer.wte.weight)
+    if cfg.rotary: rope = self.rope_cos[s:s+T], self.rope_sin[s:s+T]
+    else: x, rope = x + self.transformer.wpe.weight[s:s+T], None
+    for i, (ln_1, c_attn, c_proj, ln_2, c_fc, mlp_proj, attn, mlp) in enumerate(self.step_weights(cache)):
+        qkv = F.linear(_norm(ln_1, x), *c_attn)
+        qkv = qkv.view(B, T, 3, cfg.n_head, cfg.head_dim).permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
+        if attn.q_norm is None and rope is None: (keys, values), q = cache.write(i, qkv[1:]), qkv[0]
+        else:
+            q, k, v = qkv.unbind(0)
+            if attn.q_norm is not None: q, k = _norm(attn.q_norm, q), _norm(attn.k_norm, k)
+            if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
+            keys, values = cache.write(i, torch.stack([k, v]))
+        if T == 1: y = ((q * cfg.head_dim ** -0.5) @ keys.transpose(-2, -1)).softmax(-1) @ values
+        else: y = attn.attend(q, keys, values)
+        x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), *c_proj)
+        x = x + F.linear(mlp.activate(F.linear(_norm(ln_2, x), *c_fc)), *mlp_proj)
+    cache.pos = s + T
+    return F.linear(_norm(self.transformer.ln_f, x[:, -1]), self.lm_head.weight)
 
 # %% ../nbs/03_gpt.ipynb #dcdf6071
 @patch

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import inspect, sys
 from html import escape
+from typing import Iterator
 
 import ipywidgets as W
 import torch
@@ -19,10 +20,10 @@ from .runtime import pick_device
 from .tokenizer import UNKNOWN_CHOICES
 from .sampling import (Continuation, Decoder, SamplingConfig, SamplingError, Setting, encode_prompt,
                                evaluating, generate, make_generator, model_device, next_token_probs,
-                               pick_next, sampling_config, settings, stream)
+                               pick_next, sample_tokens, sampling_config, settings)
 
 # %% auto #0
-__all__ = ['candidates_html', 'Poet', 'interact', 'generate_cli']
+__all__ = ['candidates_html', 'Poet', 'stream', 'interact', 'generate_cli']
 
 # %% ../nbs/05b_poet.ipynb #a76230a9
 def candidates_html(tokenizer, # names the tokens (its `label`)
@@ -153,6 +154,31 @@ def _repr_mimebundle_(self:Poet, **kwargs):
     "The live widget in Jupyter; a snapshot where widgets cannot run."
     return {**self.widget._repr_mimebundle_(**kwargs), 'text/html': self.snapshot(),
             'text/plain': 'Poet: run this notebook in Jupyter to use it'}
+
+# %% ../nbs/05b_poet.ipynb #a9c3e5f2
+def stream(model, # a GPT (or any model `Decoder` accepts)
+           tokenizer, # the tokenizer it was trained with
+           prompt:str='', # the text to continue ('' starts from a line break)
+           seed:int|None=None, # makes the run reproducible
+           use_cache:bool=True, # False reruns the model over the whole window for every token
+           config:SamplingConfig|None=None, # settings to start from (the defaults if None)
+           unknown:str|None=None, # 'unk': prompt text the tokenizer does not know is <unk>
+           **settings # any setting by name, but beam search cannot stream
+          ) -> Iterator[str]:
+    "The continuation of `prompt`, piece by piece as it is written; bad settings or prompts fail at once."
+    cfg = sampling_config(config, **settings)
+    if cfg.n_beams > 1: raise SamplingError("beam search knows its text only at the end: use generate")
+    ids, device = encode_prompt(tokenizer, prompt, unknown), model_device(model)
+    row = Continuation(tokenizer, ids, cfg.stop, getattr(tokenizer, 'eos_id', None))
+    generator = make_generator(seed, device)
+    def pieces(shown=0): # what `row` has ready after each new token
+        with evaluating(model):
+            for tokens in sample_tokens(model, torch.tensor([ids], device=device), cfg, generator, use_cache):
+                row.add(tokens.item())
+                if len(ready := row.ready()) > shown: yield ready[shown:]; shown = len(ready)
+                if row.done: break
+        if len(row.text) > shown: yield row.text[shown:]
+    return pieces()
 
 # %% ../nbs/05b_poet.ipynb #c8629ea8
 def _set(config:SamplingConfig, assignments:str) -> SamplingConfig:

@@ -18,8 +18,9 @@ from .checks import SettingError, check_int, check_number
 # %% auto #0
 __all__ = ['STRATEGIES', 'GENERATION', 'SamplingError', 'greedy', 'apply_temperature', 'top_k_filter', 'top_p_filter',
            'min_p_filter', 'penalize_repetition', 'Setting', 'strategy', 'settings', 'SamplingConfig',
-           'sampling_config', 'next_token_probs', 'pick_next', 'context_size', 'model_device', 'Decoder', 'beam_search',
-           'encode_prompt', 'evaluating', 'make_generator', 'Continuation', 'sample_tokens', 'generate', 'stream']
+           'sampling_config', 'next_token_probs', 'pick_next', 'exact_on_candidates', 'sample_next', 'context_size',
+           'model_device', 'Decoder', 'beam_search', 'encode_prompt', 'evaluating', 'make_generator', 'Continuation',
+           'sample_tokens', 'generate']
 
 # %% ../nbs/05a_sampling.ipynb #df17685c
 class SamplingError(SettingError):
@@ -86,6 +87,7 @@ class Setting:
     apply:Callable|None=None # the strategy: f(logits, value), or f(logits, value, previous) with `context`
     off:int|float|None=None # the value that turns the strategy off; None, given as a value, means it too
     context:bool=False # `apply` also needs the tokens in the context, `previous`
+    candidates:bool=False # exact on the top-k candidates alone: it reads logits or probabilities, never ids
     kind = property(lambda self: int if isinstance(self.default, int) else float) # how a typed value is read
 
     def check(self, value):
@@ -101,7 +103,7 @@ def strategy(name:str, # the setting's name
              default, # its default
              off, # the value that turns the strategy off
              help:str, # one line: what it does, and which value turns it off
-             **limits): # `lo`, `hi`, `lo_open`, `slider` and `context`, as in `Setting`
+             **limits): # `lo`, `hi`, `lo_open`, `slider`, `context`, `candidates`, as in `Setting`
     "Register `f(logits, value) -> logits` as the last sampling strategy, with its setting; returns `f`."
     def register(f):
         STRATEGIES[name] = Setting(name, default, help, apply=f, off=off, **limits)
@@ -111,13 +113,13 @@ def strategy(name:str, # the setting's name
 # %% ../nbs/05a_sampling.ipynb #5009e2ca
 strategy('repetition_penalty', 1.1, off=1, lo=0, hi=100, lo_open=True, slider=(1, 2, 0.05), context=True,
          help='above 1, the tokens already in the context become less likely; 1 is off')(penalize_repetition)
-strategy('temperature', 0.8, off=1, lo=0, hi=100, slider=(0, 2, 0.05),
+strategy('temperature', 0.8, off=1, lo=0, hi=100, slider=(0, 2, 0.05), candidates=True,
          help='divides the logits: below 1 sharper, above 1 flatter; 0 is greedy')(apply_temperature)
 strategy('top_k', 40, off=0, lo=0, slider=(0, 200, 1),
          help='keep only the k most likely tokens; 0 keeps them all')(top_k_filter)
-strategy('top_p', 0.95, off=1, lo=0, hi=1, lo_open=True, slider=(0.01, 1, 0.01),
+strategy('top_p', 0.95, off=1, lo=0, hi=1, lo_open=True, slider=(0.01, 1, 0.01), candidates=True,
          help='keep the fewest most likely tokens that hold this much probability; 1 keeps all')(top_p_filter)
-strategy('min_p', 0.0, off=0, lo=0, hi=1, slider=(0, 1, 0.01),
+strategy('min_p', 0.0, off=0, lo=0, hi=1, slider=(0, 1, 0.01), candidates=True,
          help='drop the tokens less likely than min_p times the favourite; 0 keeps them all')(min_p_filter);
 
 # %% ../nbs/05a_sampling.ipynb #a7dad08f
@@ -172,6 +174,28 @@ def pick_next(logits:Tensor, # (batch, vocab) the model's scores for the next to
     if (config or SamplingConfig()).greedy: return greedy(probs)
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
 
+# %% ../nbs/05a_sampling.ipynb #f3a1c0d2
+def exact_on_candidates(config:SamplingConfig) -> bool: # the run's settings
+    "Whether `sample_next` may filter top-k's candidates only: sampling, top-k on, `candidates` strategies after it."
+    on = [s for s in STRATEGIES.values() if getattr(config, s.name, s.default) != s.off]
+    names = [s.name for s in on]
+    return not config.greedy and 'top_k' in names and all(s.candidates for s in on[names.index('top_k') + 1:])
+
+def sample_next(logits:Tensor, # (batch, vocab) the model's scores for the next token
+                config:SamplingConfig, # the strategies' settings
+                previous:Tensor|None=None, # (batch, n) the tokens in the context, for the repetition penalty
+                generator:torch.Generator|None=None) -> Tensor: # random numbers to draw with
+    "`pick_next`'s token, `(batch,)`: the same strategies and draw, after top-k on its candidates only."
+    if not exact_on_candidates(config): return pick_next(logits, config, previous, generator)
+    x = logits = logits.float()
+    for s in STRATEGIES.values():
+        value = getattr(config, s.name, s.default)
+        if value == s.off or (s.context and previous is None): continue
+        if s.name == 'top_k': x, ids = x.topk(min(value, x.size(-1)))  # (batch, k) best first, and their ids
+        else: x = s.apply(x, value, previous) if s.context else s.apply(x, value)
+    q = torch.empty_like(logits).exponential_(1, generator=generator)  # multinomial's draws: one per token
+    return ids.gather(-1, (x.softmax(-1) / q.gather(-1, ids)).argmax(-1, keepdim=True)).squeeze(-1)
+
 # %% ../nbs/05a_sampling.ipynb #22f4ebc1
 def context_size(model) -> int|None:
     "How many tokens `model` looks at (its `config.block_size` or `block_size`); None means no limit."
@@ -193,7 +217,7 @@ class Decoder:
             raise SamplingError(f"the decoder needs ids of shape (batch, time >= 1), got {tuple(ids.shape)}")
         check_number('keep', keep, 0, 1, lo_open=True, error=SamplingError)
         self.model, self.ids, self.block_size = model, ids, context_size(model)
-        self.use_cache = use_cache and hasattr(model, 'new_cache')
+        self.use_cache = use_cache and hasattr(model, 'new_cache') and hasattr(model, 'step')
         self.n_keep = max(1, int(self.block_size * keep)) if self.block_size else None
         self.start = self.n_forward = 0  # first token of the window; tokens the model has processed
         self._refill()
@@ -203,10 +227,11 @@ class Decoder:
         "The tokens the model sees now, (batch, <= block_size)."
         return self.ids[:, self.start:]
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _run(self, ids, cache=None) -> Tensor:
         self.n_forward += ids.numel()
-        out = self.model(ids) if cache is None else self.model(ids, cache=cache)
+        if cache is not None: return self.model.step(ids, cache).float()  # the model's lean step
+        out = self.model(ids)
         return (out[0] if isinstance(out, tuple) else out)[:, -1].float()
 
     def _refill(self):
@@ -323,11 +348,12 @@ def sample_tokens(model, # a GPT (or any model `Decoder` accepts)
                   ids:Tensor, # (batch, time) the prompts' tokens
                   config:SamplingConfig, # how to pick
                   generator:torch.Generator|None=None, # random numbers (seeded for a reproducible run)
-                  use_cache:bool=True) -> Iterator[Tensor]: # False reruns the window for every token
+                  use_cache:bool=True, # False reruns the window for every token
+                  pick:Callable=sample_next) -> Iterator[Tensor]: # how to choose a token (same: `pick_next`)
     "Yield the next token of every sequence (batch,), step by step, `config.max_new_tokens` times."
     decoder = Decoder(model, ids, use_cache)
     for i in range(config.max_new_tokens):
-        tokens = pick_next(decoder.logits, config, decoder.window, generator)
+        tokens = pick(decoder.logits, config, decoder.window, generator)
         yield tokens
         if i < config.max_new_tokens - 1: decoder.append(tokens)
 
@@ -372,28 +398,3 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
                 for j, row in zip(members, rows): texts[j] = row.text
     if include_prompt: texts = [p + t for p, t in zip([p for p in prompts for _ in range(n)], texts)]
     return texts[0] if isinstance(prompt, str) and n == 1 else texts
-
-# %% ../nbs/05a_sampling.ipynb #c418a115
-def stream(model, # a GPT (or any model `Decoder` accepts)
-           tokenizer, # the tokenizer it was trained with
-           prompt:str='', # the text to continue ('' starts from a line break)
-           seed:int|None=None, # makes the run reproducible
-           use_cache:bool=True, # False reruns the model over the whole window for every token
-           config:SamplingConfig|None=None, # settings to start from (the defaults if None)
-           unknown:str|None=None, # 'unk': prompt text the tokenizer does not know is <unk>
-           **settings # any setting by name, but beam search cannot stream
-          ) -> Iterator[str]:
-    "The continuation of `prompt`, piece by piece as it is written; bad settings or prompts fail at once."
-    cfg = sampling_config(config, **settings)
-    if cfg.n_beams > 1: raise SamplingError("beam search knows its text only at the end: use generate")
-    ids, device = encode_prompt(tokenizer, prompt, unknown), model_device(model)
-    row = Continuation(tokenizer, ids, cfg.stop, getattr(tokenizer, 'eos_id', None))
-    generator = make_generator(seed, device)
-    def pieces(shown=0): # what `row` has ready after each new token
-        with evaluating(model):
-            for tokens in sample_tokens(model, torch.tensor([ids], device=device), cfg, generator, use_cache):
-                row.add(tokens.item())
-                if len(ready := row.ready()) > shown: yield ready[shown:]; shown = len(ready)
-                if row.done: break
-        if len(row.text) > shown: yield row.text[shown:]
-    return pieces()
