@@ -327,7 +327,8 @@ def report_original(args):
         rows.append({'tokenizer': kind, 'vocab': r.tokenizer.vocab_size, 'best val loss': round(r.best_val_loss, 3),
                      'bits/char': round(r.bits_per_char, 3), 'tokens/s': round(r.tokens_per_sec),
                      'peak RSS (MB)': round(rss), 'others (cores)': round(t.others, 2)})
-    record('training_original', "The original project's goals: gpt_small on Hamlet + Alice",
+    on_gpu = torch.device(args.device).type == 'cuda'
+    record('training_original' + ('_gpu' if on_gpu else ''), "The original project's goals: gpt_small on Hamlet + Alice",
            tables=[{'title': f'gpt_small, at most {args.steps or 1500} steps per tokenizer', 'rows': rows}], env=env,
            curve=[curves[k] for k in sorted(curves)],
            description='Bits per character put the tokenizers on one scale: the validation loss in nats per token '

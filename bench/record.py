@@ -1,6 +1,6 @@
 """What the bench scripts share: the machine they ran on, how busy it was, and writing figures to
 `bench/results/NAME.json`, the format the results page (nbs/results.ipynb) reads."""
-import datetime, json, os, platform, statistics, sys, time
+import csv, datetime, json, os, platform, statistics, sys, time
 from pathlib import Path
 
 import torch
@@ -123,7 +123,8 @@ def record(name:str, title:str, figures:dict=None, tables:list=None, description
     path.write_text(json.dumps(result, indent=1) + '\n')
     if curve:
         cols = list(dict.fromkeys(k for row in curve for k in row))
-        lines = [','.join(cols)] + [','.join('' if row.get(c) is None else str(row[c]) for c in cols) for row in curve]
-        path.with_suffix('.csv').write_text('\n'.join(lines) + '\n')
+        with open(path.with_suffix('.csv'), 'w', newline='') as f:  # csv quotes names that hold commas
+            w = csv.writer(f, lineterminator='\n'); w.writerow(cols)
+            w.writerows(['' if row.get(c) is None else row[c] for c in cols] for row in curve)
     print(f'\nfigures written to bench/results/{path.name}')
     return path
