@@ -16,9 +16,9 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'drop_mask', 'keep_scale', 'causal_mask', 'CausalSelfAttention',
-           'causal_bias', 'causal_attention', 'LayerCache', 'record_attention', 'attention_weights', 'plot_attention',
-           'attention_explorer']
+__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'drop_mask', 'keep_scale', 'dropout', 'Dropout', 'causal_mask',
+           'CausalSelfAttention', 'causal_bias', 'causal_attention', 'LayerCache', 'record_attention',
+           'attention_weights', 'plot_attention', 'attention_explorer']
 
 # %% ../nbs/02b_attention.ipynb #38403e83
 class RMSNorm(nn.Module):
@@ -63,6 +63,21 @@ def keep_scale(p:float): # dropout probability
     "`1/(1-p)` for the `p` that `drop_mask` rounds to: what the kept numbers are multiplied by."
     return 2**16 / (2**16 - _threshold(p))
 
+# %% ../nbs/02b_attention.ipynb #a0c638ea
+def dropout(x, # any tensor
+            p:float, # probability of zeroing each number
+            training:bool=True): # dropout acts only while training
+    "`F.dropout(x, p, training)`, with `drop_mask`'s cheaper random numbers on a CPU."
+    if not training or p == 0: return x
+    if x.device.type != 'cpu' or not 0 < p < 1: return F.dropout(x, p, training)
+    return x.masked_fill(drop_mask(x.shape, p, x.device), 0) * keep_scale(p)
+
+class Dropout(nn.Dropout):
+    "`nn.Dropout` (same arguments, no state) that drops with `dropout`."
+    def forward(self, x): # any tensor
+        "`x` with a random share `p` of its numbers zeroed and the rest scaled by `1/(1-p)`, while training."
+        return super().forward(x) if self.inplace else dropout(x, self.p, self.training)
+
 # %% ../nbs/02b_attention.ipynb #089c72fc
 def causal_mask(T_q:int, # number of queries: the last `T_q` of the `T_k` positions
                 T_k:int, # number of keys
@@ -83,7 +98,7 @@ class CausalSelfAttention(nn.Module):
         self.n_head, self.head_dim, self.dropout, self.fast = n_head, n_embd // n_head, dropout, fast
         self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)  # queries, keys and values of every head
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)    # mixes the heads' outputs
-        self.resid_drop = nn.Dropout(dropout)
+        self.resid_drop = Dropout(dropout)
         self.q_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.k_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.record = False   # when True, the explicit path keeps its weights in `self.weights`
