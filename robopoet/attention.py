@@ -67,7 +67,7 @@ def keep_scale(p:float): # dropout probability
 def dropout(x, # any tensor
             p:float, # probability of zeroing each number
             training:bool=True): # dropout acts only while training
-    "`F.dropout(x, p, training)`, with `drop_mask`'s cheaper random numbers on a CPU."
+    "`F.dropout(x, p, training)`; on a CPU with `drop_mask`'s cheaper random numbers (and its rounded `p`)."
     if not training or p == 0: return x
     if x.device.type != 'cpu' or not 0 < p < 1: return F.dropout(x, p, training)
     return x.masked_fill(drop_mask(x.shape, p, x.device), 0) * keep_scale(p)
