@@ -82,7 +82,7 @@ def orthogonalize_batch(G, # a stack of matrices `(n, rows, cols)`
 @patch
 @torch.no_grad()
 def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of the loss
-    "`muon_step_one_by_one`, for all the matrices of a shape at once."
+    "One step for every matrix with a gradient: momentum, weight decay, the orthogonalised step; by shape."
     for g in self.param_groups:
         ps = [p for p in g['params'] if p.grad is not None]
         grads = [p.grad for p in ps]
