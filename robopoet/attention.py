@@ -4,6 +4,7 @@
 
 # %% ../nbs/02b_attention.ipynb #39bb004a
 from __future__ import annotations
+import functools
 import math
 from contextlib import contextmanager
 
@@ -15,7 +16,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'causal_mask', 'CausalSelfAttention', 'LayerCache', 'record_attention',
+__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'drop_mask', 'keep_scale', 'dropout', 'Dropout', 'causal_mask',
+           'CausalSelfAttention', 'causal_bias', 'causal_attention', 'LayerCache', 'record_attention',
            'attention_weights', 'plot_attention', 'attention_explorer']
 
 # %% ../nbs/02b_attention.ipynb #38403e83
@@ -46,6 +48,36 @@ def apply_rotary(x, # `(B, n_head, T, head_dim)` queries or keys
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.cat([x1*cos - x2*sin, x1*sin + x2*cos], dim=-1)
 
+# %% ../nbs/02b_attention.ipynb #e084ab4f
+def drop_mask(shape, # shape of the mask
+              p:float, # probability of True (drop), rounded to a multiple of 2**-16
+              device=None): # where to make the mask
+    "Boolean mask, True with probability `p`: four 16-bit random integers from each 64-bit random draw."
+    n = math.prod(shape)
+    bits = torch.empty((n + 3) // 4, dtype=torch.int64, device=device).random_(-2**63, 2**63 - 1)
+    return bits.view(torch.int16)[:n].view(shape) < _threshold(p) - 2**15
+
+def _threshold(p): return min(round(p * 2**16), 2**16 - 1)  # how many of the 2**16 values drop
+
+def keep_scale(p:float): # dropout probability
+    "`1/(1-p)` for the `p` that `drop_mask` rounds to: what the kept numbers are multiplied by."
+    return 2**16 / (2**16 - _threshold(p))
+
+# %% ../nbs/02b_attention.ipynb #a0c638ea
+def dropout(x, # any tensor
+            p:float, # probability of zeroing each number
+            training:bool=True): # dropout acts only while training
+    "`F.dropout(x, p, training)`; on a CPU with `drop_mask`'s cheaper random numbers (and its rounded `p`)."
+    if not training or p == 0: return x
+    if x.device.type != 'cpu' or not 0 < p < 1: return F.dropout(x, p, training)
+    return x.masked_fill(drop_mask(x.shape, p, x.device), 0) * keep_scale(p)
+
+class Dropout(nn.Dropout):
+    "`nn.Dropout` (same arguments, no state) that drops with `dropout`."
+    def forward(self, x): # any tensor
+        "`x` with a random share `p` of its numbers zeroed and the rest scaled by `1/(1-p)`, while training."
+        return super().forward(x) if self.inplace else dropout(x, self.p, self.training)
+
 # %% ../nbs/02b_attention.ipynb #089c72fc
 def causal_mask(T_q:int, # number of queries: the last `T_q` of the `T_k` positions
                 T_k:int, # number of keys
@@ -66,7 +98,7 @@ class CausalSelfAttention(nn.Module):
         self.n_head, self.head_dim, self.dropout, self.fast = n_head, n_embd // n_head, dropout, fast
         self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)  # queries, keys and values of every head
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)    # mixes the heads' outputs
-        self.resid_drop = nn.Dropout(dropout)
+        self.resid_drop = Dropout(dropout)
         self.q_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.k_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.record = False   # when True, the explicit path keeps its weights in `self.weights`
@@ -94,6 +126,8 @@ def attend(self:CausalSelfAttention, q, # `(B, n_head, T, head_dim)` queries of 
     T, T_k = q.shape[2], k.shape[2]
     p = self.dropout if self.training else 0.0
     if self.fast and not self.record:
+        if T == T_k and q.requires_grad and q.device.type == 'cpu' and (p > 0 or q.dtype == torch.bfloat16):
+            return causal_attention(q, k, v, p)  # training on a CPU: faster there (below)
         if T == T_k: return F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
         if T == 1: return F.scaled_dot_product_attention(q, k, v, dropout_p=p)  # one new token sees all
         return F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, T_k, q.device), dropout_p=p)
@@ -101,6 +135,26 @@ def attend(self:CausalSelfAttention, q, # `(B, n_head, T, head_dim)` queries of 
     att = att.masked_fill(~causal_mask(T, T_k, q.device), float('-inf')).softmax(dim=-1)
     if self.record: self.weights = att.detach()
     return F.dropout(att, p) @ v
+
+# %% ../nbs/02b_attention.ipynb #d1b63639
+@functools.lru_cache(maxsize=16)
+def causal_bias(T:int, # number of positions
+                dtype=torch.float32, # dtype of the scores it is added to
+                device=None): # where the scores are
+    "`(T, T)` additive mask: 0 where a query may see a key, `-inf` where it may not; made once per shape."
+    return torch.full((T, T), float('-inf'), dtype=dtype, device=device).triu(1)
+
+def causal_attention(q, k, v, # `(B, n_head, T, head_dim)` queries, keys and values of the same `T` positions
+                     p:float=0.0): # dropout on the attention weights
+    "`F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)`, written out for CPU training."
+    B, H, T, D = q.shape
+    scores = torch.baddbmm(causal_bias(T, q.dtype, q.device), q.reshape(B*H, T, D),
+                           k.reshape(B*H, T, D).mT, alpha=1 / math.sqrt(D))  # mask + scaled q.k: (B*H, T, T)
+    with torch.autocast(q.device.type, enabled=False):  # autocast would copy the scores to float32
+        att = scores.softmax(-1).view(B, H, T, T)
+        if p == 0: return att @ v.to(att.dtype)
+        # dropout: the mask on the weights, the scale on the (T, head_dim) output (same result, less work)
+        return (att.masked_fill(drop_mask(att.shape, p, att.device), 0) @ v.to(att.dtype)) * keep_scale(p)
 
 # %% ../nbs/02b_attention.ipynb #25326379
 class LayerCache:

@@ -6,12 +6,13 @@
 from __future__ import annotations
 import math
 import torch
+from fastcore.basics import patch
 
 from .checks import check_choice
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'param_groups', 'adamw', 'orthogonalize', 'Muon', 'Optimizers', 'register_optimizer', 'muon_params',
-           'make_adamw', 'make_muon', 'make_optimizer', 'lr_at']
+__all__ = ['OPTIMIZERS', 'param_groups', 'adamw', 'orthogonalize', 'Muon', 'orthogonalize_batch', 'Optimizers', 'clip_gradients',
+           'register_optimizer', 'muon_params', 'make_adamw', 'make_muon', 'make_optimizer', 'lr_at']
 
 # %% ../nbs/04c_optim.ipynb #b09c7963
 def param_groups(model, # the model whose parameters to group
@@ -62,18 +63,39 @@ class Muon(torch.optim.Optimizer):
         if any(p.dim() != 2 for g in self.param_groups for p in g['params']):
             raise ValueError("Muon updates 2-d weight matrices only: give other parameters to AdamW")
 
-    @torch.no_grad()
-    def step(self, closure=None): # unused: Muon needs no second evaluation of the loss
-        "One step for every matrix that has a gradient: momentum, weight decay, then the orthogonalised step."
-        for g in self.param_groups:
-            for p in g['params']:
-                if p.grad is None: continue
-                buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
-                buf.mul_(g['momentum']).add_(p.grad)
-                d = p.grad.add(buf, alpha=g['momentum']) if g['nesterov'] else buf
-                p.mul_(1 - g['lr'] * g['weight_decay'])  # decoupled weight decay, as in AdamW
-                scale = 0.2 * math.sqrt(max(p.shape))  # the size of an AdamW step
-                p.add_(orthogonalize(d, g['steps'], self.dtype), alpha=-g['lr'] * scale)
+# %% ../nbs/04c_optim.ipynb #ded45456
+def orthogonalize_batch(G, # a stack of matrices `(n, rows, cols)`
+                        steps:int=5, # Newton-Schulz iterations
+                        dtype=torch.float32): # precision of the iterations
+    "`orthogonalize` of every matrix in the stack `G` at once."
+    a, b, c = 3.4445, -4.7750, 2.0315
+    X = G.to(dtype)
+    tall = X.shape[-2] > X.shape[-1]
+    if tall: X = X.mT
+    X = X / X.norm(dim=(-2, -1), keepdim=True).clamp(min=1e-7)
+    for _ in range(steps):
+        A = X @ X.mT
+        X = torch.baddbmm(X, torch.baddbmm(A, A, A, beta=b, alpha=c), X, beta=a)  # a X + (b A + c A A) X
+    return (X.mT if tall else X).to(G.dtype)
+
+# %% ../nbs/04c_optim.ipynb #09c769bd
+@patch
+@torch.no_grad()
+def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of the loss
+    "One step for every matrix with a gradient: momentum, weight decay, the orthogonalised step; by shape."
+    for g in self.param_groups:
+        ps = [p for p in g['params'] if p.grad is not None]
+        grads = [p.grad for p in ps]
+        bufs = [self.state[p].setdefault('momentum_buffer', torch.zeros_like(p)) for p in ps]
+        torch._foreach_mul_(bufs, g['momentum']); torch._foreach_add_(bufs, grads)
+        ds = torch._foreach_add(grads, bufs, alpha=g['momentum']) if g['nesterov'] else bufs
+        torch._foreach_mul_(ps, 1 - g['lr'] * g['weight_decay'])
+        by_shape = {}
+        for p, d in zip(ps, ds): by_shape.setdefault(p.shape, []).append((p, d))
+        for shape, pairs in by_shape.items():
+            steps = orthogonalize_batch(torch.stack([d for _, d in pairs]), g['steps'], self.dtype)
+            torch._foreach_add_([p for p, _ in pairs], list(steps.unbind(0)),
+                                alpha=-g['lr'] * 0.2 * math.sqrt(max(shape)))
 
 # %% ../nbs/04c_optim.ipynb #a17299cf
 class Optimizers:
@@ -105,6 +127,16 @@ class Optimizers:
             raise ValueError(f"the saved state holds {len(states)} optimiser(s), this one has "
                              f"{len(self.optimizers)}")
         for o, s in zip(self.optimizers, states): o.load_state_dict(s)
+
+# %% ../nbs/04c_optim.ipynb #2808dc4a
+@torch.no_grad()
+def clip_gradients(params, # the parameters whose gradients to clip
+                   max_norm:float): # the largest global norm allowed; `math.inf` only measures it
+    "Scale the gradients so that their global norm is at most `max_norm`; return that norm before, a tensor."
+    grads = [p.grad for p in params if p.grad is not None]
+    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+    if max_norm < math.inf: torch._foreach_mul_(grads, (max_norm / (norm + 1e-6)).clamp(max=1.0))
+    return norm
 
 # %% ../nbs/04c_optim.ipynb #5c7d2e8b
 OPTIMIZERS = {}  # name: builder(model, optim settings, precision) -> optimizer; `optim.optimizer` names one

@@ -20,7 +20,7 @@ from .tokenizer import bits_per_char, make_tokenizer
 from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
 from .checks import check_choice
-from .optim import OPTIMIZERS, lr_at, make_optimizer
+from .optim import OPTIMIZERS, clip_gradients, lr_at, make_optimizer
 from .runtime import autocast, dist_backend, dist_env, pick_device, pick_precision, rank_device
 from .checkpoint import (CheckpointError, check_model, check_run_state, compatibility_problems,
                                  damaged, load_optimizer_state, read_checkpoint, repair_best, save_checkpoint)
@@ -173,7 +173,7 @@ def close(self:Trainer):
 
 # %% ../nbs/04g_training.ipynb #d1a7c3f8
 @patch
-def train_step(self:Trainer) -> tuple[float, float, float]:
+def train_step(self:Trainer) -> tuple:
     "One optimiser step over `grad_accum` micro-batches: `(mean loss, gradient norm, learning rate)`."
     t, o = self.cfg.training, self.cfg.optim
     lr = lr_at(self.step, o.lr, o.min_lr, o.warmup_steps, t.max_steps)
@@ -189,31 +189,28 @@ def train_step(self:Trainer) -> tuple[float, float, float]:
             (self.scaler.scale(scaled) if self.scaler else scaled).backward()
         loss_sum += loss.detach()
     if self.world > 1: torch.distributed.all_reduce(loss_sum); loss_sum /= self.world  # mean over processes
-    loss = (loss_sum / t.grad_accum).item()
-    if not math.isfinite(loss):
-        self.optimizer.zero_grad(set_to_none=True)
-        raise self.nonfinite(loss)
     if self.scaler: self.scaler.unscale_(self.optimizer)
-    params = self.raw_model.parameters()
-    norm = torch.nn.utils.clip_grad_norm_(params, o.grad_clip if o.grad_clip > 0 else math.inf)
+    norm = clip_gradients(list(self.raw_model.parameters()), o.grad_clip if o.grad_clip > 0 else math.inf)
     if self.scaler: self.scaler.step(self.optimizer); self.scaler.update()
     else: self.optimizer.step()
     self.optimizer.zero_grad(set_to_none=True)
     self.step += 1
-    return loss, norm.item(), lr
+    return loss_sum / t.grad_accum, norm, lr
 
 # %% ../nbs/04g_training.ipynb #5c2e8a17
 @patch
-def nonfinite(self:Trainer, loss:float, # the loss, NaN or infinite
-             ) -> TrainingError:
-    "The error for a training loss that became NaN or infinite: what is safe, and what to try."
-    safe, then = "no checkpoint had been written yet", "then start again with --overwrite"
-    if self.saved_step is not None:
-        safe = f"the last good checkpoint, {self.last_path} (step {self.saved_step:,}), is untouched"
-        then = "then continue from it with --resume"
-    return TrainingError(f"the training loss became {loss} at step {self.step + 1:,}, so training stopped; "
-                         f"{safe}. Try a lower optim.lr, a longer optim.warmup_steps, optim.grad_clip=1.0 or "
-                         f"training.precision=fp32, {then}.")
+def settle(self:Trainer, rows:list): # history rows whose `train_loss` and `grad_norm` are still tensors
+    "Make the rows' losses and gradient norms numbers, in one read; stop the run at a NaN or infinite loss."
+    pairs = torch.stack([torch.stack([r['train_loss'], r['grad_norm']]) for r in rows]).tolist()  # one read
+    for row, (loss, norm) in zip(rows, pairs): row['train_loss'], row['grad_norm'] = loss, norm
+    bad = next((row for row in rows if not math.isfinite(row['train_loss'])), None)
+    if bad is None: return
+    then = ("no checkpoint had been written yet: start again with --overwrite" if self.saved_step is None else
+            f"the last good checkpoint, {self.last_path} (step {self.saved_step:,}), is untouched: continue "
+            "from it with --resume")
+    raise TrainingError(f"the training loss became {bad['train_loss']} at step {bad['step']:,}, so training "
+                        "stopped. Try a lower optim.lr, a longer optim.warmup_steps, optim.grad_clip=1.0 or "
+                        f"training.precision=fp32; {then}.")
 
 # %% ../nbs/04g_training.ipynb #f4b6d9a2
 @patch
@@ -319,7 +316,7 @@ def fit(self:Trainer) -> TrainResult:
     logs = MetricsLog(self.log_dir, self.history, t.log_every) if self.is_main else None
     show = Progress(t.max_steps, self.step, f'Training {self.cfg.name!r}', self.progress and self.is_main,
                     t.log_every)
-    stop, train_time, trained = 'max_steps', 0.0, 0
+    stop, train_time, trained, pending = 'max_steps', 0.0, 0, []
     elapsed0, start = (self.history[-1]['elapsed'] if self.history else 0.0), time.perf_counter()
     try:
         while self.step < t.max_steps:
@@ -330,11 +327,16 @@ def fit(self:Trainer) -> TrainResult:
                        tokens=self.step * per_step, lr=lr, train_loss=loss, grad_norm=norm, val_loss=None,
                        val_bpc=None, tokens_per_sec=trained * per_step / train_time,
                        elapsed=elapsed0 + time.perf_counter() - start)
+            pending.append(row)
             evaluating = self.step % t.eval_every == 0 or self.step == t.max_steps
+            if not evaluating and self.step % (t.log_every if self.device.type == 'cuda' else 1): continue
+            self.settle(pending)
             improved = evaluating and self.validate(row)
-            self.history.append(row)
-            if logs: logs.write(row)
-            show.step(row)
+            for r in pending:
+                self.history.append(r)
+                if logs: logs.write(r)
+                show.step(r)
+            pending = []
             if evaluating:
                 self.save(best=improved)
                 show.evaluated(row, self.best_val_loss, self.history)
