@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .checks import SettingError, check_bool, check_choice, check_int, check_number
-from .attention import CausalSelfAttention, RMSNorm, apply_rotary, rotary_tables
+from .attention import CausalSelfAttention, Dropout, RMSNorm, apply_rotary, rotary_tables
 
 # %% auto #0
 __all__ = ['NORMS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'KVLayer', 'param_counts',
@@ -90,7 +90,7 @@ class MLP(nn.Module):
         hidden = 4*cfg.n_embd if cfg.mlp != 'swiglu' else 8 * ((8*cfg.n_embd//3 + 7)//8)
         self.c_fc = nn.Linear(cfg.n_embd, hidden * (2 if cfg.mlp == 'swiglu' else 1), bias=cfg.bias)
         self.c_proj = nn.Linear(hidden, cfg.n_embd, bias=cfg.bias)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = Dropout(cfg.dropout)  # nn.Dropout, with a cheaper mask on a CPU
 
     def forward(self, x): # (B, T, n_embd) token vectors
         "Each token vector on its own through the MLP: the same shape out."
@@ -130,7 +130,7 @@ class GPT(nn.Module):
         self.config = cfg = config
         self.transformer = nn.ModuleDict(dict(
             wte=nn.Embedding(cfg.vocab_size, cfg.n_embd),
-            drop=nn.Dropout(cfg.dropout),
+            drop=Dropout(cfg.dropout),
             h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
             ln_f=make_norm(cfg)))
         if not cfg.rotary: self.transformer['wpe'] = nn.Embedding(cfg.block_size, cfg.n_embd)
