@@ -176,7 +176,7 @@ def pick_next(logits:Tensor, # (batch, vocab) the model's scores for the next to
 
 # %% ../nbs/05a_sampling.ipynb #f3a1c0d2
 def exact_on_candidates(config:SamplingConfig) -> bool: # the run's settings
-    "Whether `sample_next` may filter top-k's candidates only: sampling, top-k on, `candidates` strategies after it."
+    "Whether `sample_next` may filter top-k's candidates only: sampling, top-k on, `candidates` after it."
     on = [s for s in STRATEGIES.values() if getattr(config, s.name, s.default) != s.off]
     names = [s.name for s in on]
     return not config.greedy and 'top_k' in names and all(s.candidates for s in on[names.index('top_k') + 1:])
