@@ -159,7 +159,7 @@ def report_throughput(args):
 
 # ---------------------------------------------------------------------------------------------- time to quality
 QUALITY_RECIPE = [  # char_cpu.yaml is the recipe (Muon, QK-norm, relu2, rotary, RMSNorm); here on tiny-shakespeare
-    'data.sources=[tinyshakespeare]', 'training.max_steps=200', 'training.eval_every=25', 'training.patience=0',
+    'data.sources=[tinyshakespeare]', 'training.max_steps=200', 'training.eval_every=10', 'training.patience=0',
 ]
 BUDGET_RECIPE = [  # the same recipe stretched to fill the budget: max_steps is set from a timing of its first steps
     'data.sources=[tinyshakespeare]', 'training.eval_every=100', 'training.patience=0',
@@ -197,7 +197,7 @@ def robopoet_run(name, config, recipe, device, target, budget, log, pause:float=
     every, steps = cfg.training.eval_every, cfg.training.max_steps
     def step():
         loss, _, _ = tr.train_step()
-        return loss
+        return loss.item()  # a tensor, read here as `fit` reads it on a CPU: every step
     return _race(name, step, lambda: tr.evaluate(), steps, every, target, budget, sync, setup, start, log, pause)
 
 def reference_run(c:RefConfig, train_ids, valid, device, target, budget, log, every:int, pause:float=0):

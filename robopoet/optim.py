@@ -85,6 +85,7 @@ def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of 
     "One step for every matrix with a gradient: momentum, weight decay, the orthogonalised step; by shape."
     for g in self.param_groups:
         ps = [p for p in g['params'] if p.grad is not None]
+        if not ps: continue  # every matrix of the group frozen, or unused this step
         grads = [p.grad for p in ps]
         bufs = [self.state[p].setdefault('momentum_buffer', torch.zeros_like(p)) for p in ps]
         torch._foreach_mul_(bufs, g['momentum']); torch._foreach_add_(bufs, grads)
@@ -134,6 +135,7 @@ def clip_gradients(params, # the parameters whose gradients to clip
                    max_norm:float): # the largest global norm allowed; `math.inf` only measures it
     "Scale the gradients so that their global norm is at most `max_norm`; return that norm before, a tensor."
     grads = [p.grad for p in params if p.grad is not None]
+    if not grads: return torch.tensor(0.0)  # nothing to clip
     norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
     if max_norm < math.inf: torch._foreach_mul_(grads, (max_norm / (norm + 1e-6)).clamp(max=1.0))
     return norm
