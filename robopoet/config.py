@@ -5,7 +5,7 @@
 # %% ../nbs/04a_config.ipynb #1d53a58e
 from __future__ import annotations
 import difflib, inspect, math, os, re, types, typing
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 import yaml
@@ -19,7 +19,8 @@ from .tokenizer import TOKENIZERS
 # %% auto #0
 __all__ = ['PRECISIONS', 'NAME_PATTERN', 'SECTIONS', 'CONFIG_DIR', 'ConfigError', 'check_tokenizer_args', 'DataConfig',
            'OptimConfig', 'TrainingConfig', 'model_fields', 'Config', 'coerce', 'read_section', 'read_model',
-           'config_from_dict', 'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config']
+           'config_from_dict', 'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config',
+           'with_texts']
 
 # %% ../nbs/04a_config.ipynb #6a1f0d2b
 class ConfigError(SettingError):
@@ -310,3 +311,15 @@ def save_config(cfg:Config, # the config to save
     "Write `cfg` as YAML that `load_config` reads back (atomically: never half a file)."
     with atomic_write(path, 'w') as f: f.write(yaml.safe_dump(cfg.to_dict(), sort_keys=False))
     return Path(path)
+
+# %% ../nbs/04a_config.ipynb #404e3f07
+def with_texts(cfg:Config, # the run's config
+               texts, # paths of .txt files or folders
+              ) -> Config:
+    "`cfg`, training on the files or folders `texts` instead of its `data.sources`."
+    for t in texts:
+        if '=' in t and not Path(t).exists():
+            raise ConfigError(f"{t!r} came after --text, which took it for a file: put section.key=value "
+                              "settings before --text")
+    return replace(cfg, data=replace(cfg.data, sources=[str(t) for t in texts]))
+

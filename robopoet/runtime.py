@@ -4,13 +4,14 @@
 
 # %% ../nbs/04d_runtime.ipynb #5af6835f
 from __future__ import annotations
-import contextlib, os
+import contextlib, os, signal, threading
 import torch
 
 from .config import ConfigError
 
 # %% auto #0
-__all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env', 'rank_device', 'dist_backend']
+__all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env', 'rank_device', 'dist_backend',
+           'deferred_interrupt']
 
 # %% ../nbs/04d_runtime.ipynb #11f7484e
 def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
@@ -74,3 +75,18 @@ def dist_backend(device:torch.device, # this process's device
                 ) -> str:
     "How processes exchange gradients: NCCL between GPUs, gloo between CPUs."
     return 'nccl' if device.type == 'cuda' else 'gloo'
+
+# %% ../nbs/04d_runtime.ipynb #17e22c23
+@contextlib.contextmanager
+def deferred_interrupt():
+    "Within: the first Ctrl-C is remembered (the yielded list becomes true), a second one interrupts at once."
+    asked = []
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield asked; return
+    def remember(signum, frame):
+        if asked: raise KeyboardInterrupt
+        asked.append(signum)
+    previous = signal.signal(signal.SIGINT, remember)
+    try: yield asked
+    finally: signal.signal(signal.SIGINT, previous)
+

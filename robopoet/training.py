@@ -4,7 +4,7 @@
 
 # %% ../nbs/04g_training.ipynb #b425165d
 from __future__ import annotations
-import contextlib, dataclasses, math, sys, time
+import contextlib, math, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,20 +14,22 @@ from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 
 from .files import FolderLock, check_not_link, check_writable, remove_stale_temps
-from .config import CONFIG_DIR, Config, ConfigError, config_from_dict, config_path, load_config
+from .config import (CONFIG_DIR, Config, ConfigError, config_from_dict, config_path, load_config,
+                             with_texts)
 from .corpus import CorpusError, check_window, load_corpus
 from .tokenizer import bits_per_char, make_tokenizer
 from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
 from .checks import check_choice
 from .optim import OPTIMIZERS, clip_gradients, lr_at, make_optimizer
-from .runtime import autocast, dist_backend, dist_env, pick_device, pick_precision, rank_device
+from .runtime import (autocast, deferred_interrupt, dist_backend, dist_env, pick_device, pick_precision,
+                              rank_device)
 from .checkpoint import (CheckpointError, check_model, check_run_state, compatibility_problems,
                                  damaged, load_optimizer_state, read_checkpoint, repair_best, save_checkpoint)
 from .logs import MetricsLog, Progress, log_files
 
 # %% auto #0
-__all__ = ['RESUME_ADVICE', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'with_texts', 'train_cli']
+__all__ = ['RESUME_ADVICE', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'train_cli']
 
 # %% ../nbs/04g_training.ipynb #ee796210
 class TrainingError(RuntimeError):
@@ -319,28 +321,30 @@ def fit(self:Trainer) -> TrainResult:
     stop, train_time, trained, pending = 'max_steps', 0.0, 0, []
     elapsed0, start = (self.history[-1]['elapsed'] if self.history else 0.0), time.perf_counter()
     try:
-        while self.step < t.max_steps:
-            t0 = time.perf_counter()
-            loss, norm, lr = self.train_step()
-            train_time += time.perf_counter() - t0; trained += 1
-            row = dict(step=self.step, epoch=self.batches.epoch_of(self.step * t.grad_accum - 1),
-                       tokens=self.step * per_step, lr=lr, train_loss=loss, grad_norm=norm, val_loss=None,
-                       val_bpc=None, tokens_per_sec=trained * per_step / train_time,
-                       elapsed=elapsed0 + time.perf_counter() - start)
-            pending.append(row)
-            evaluating = self.step % t.eval_every == 0 or self.step == t.max_steps
-            if not evaluating and self.step % (t.log_every if self.device.type == 'cuda' else 1): continue
-            self.settle(pending)
-            improved = evaluating and self.validate(row)
-            for r in pending:
-                self.history.append(r)
-                if logs: logs.write(r)
-                show.step(r)
-            pending = []
-            if evaluating:
-                self.save(best=improved)
-                show.evaluated(row, self.best_val_loss, self.history)
-                if t.patience and self.bad_evals >= t.patience: stop = 'early_stopping'; break
+        with deferred_interrupt() as ctrl_c:  # Ctrl-C stops the run between steps, never inside a write
+            while self.step < t.max_steps:
+                if ctrl_c: raise KeyboardInterrupt
+                t0 = time.perf_counter()
+                loss, norm, lr = self.train_step()
+                train_time += time.perf_counter() - t0; trained += 1
+                row = dict(step=self.step, epoch=self.batches.epoch_of(self.step * t.grad_accum - 1),
+                           tokens=self.step * per_step, lr=lr, train_loss=loss, grad_norm=norm, val_loss=None,
+                           val_bpc=None, tokens_per_sec=trained * per_step / train_time,
+                           elapsed=elapsed0 + time.perf_counter() - start)
+                pending.append(row)
+                evaluating = self.step % t.eval_every == 0 or self.step == t.max_steps
+                if not evaluating and self.step % (t.log_every if self.device.type == 'cuda' else 1): continue
+                self.settle(pending)
+                improved = evaluating and self.validate(row)
+                for r in pending:
+                    self.history.append(r)
+                    if logs: logs.write(r)
+                    show.step(r)
+                pending = []
+                if evaluating:
+                    self.save(best=improved)
+                    show.evaluated(row, self.best_val_loss, self.history)
+                    if t.patience and self.bad_evals >= t.patience: stop = 'early_stopping'; break
     except KeyboardInterrupt: raise KeyboardInterrupt(self.interrupted()) from None
     finally:
         show.close(f"{self.step:,} steps; best validation loss {self.best_val_loss:.4f}")
@@ -366,16 +370,6 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
     return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress).fit()
 
 # %% ../nbs/04g_training.ipynb #0b18003e
-def with_texts(cfg:Config, # the run's config
-               texts, # paths of .txt files or folders
-              ) -> Config:
-    "`cfg`, training on the files or folders `texts` instead of its `data.sources`."
-    for t in texts:
-        if '=' in t and not Path(t).exists():
-            raise ConfigError(f"{t!r} came after --text, which took it for a file: put section.key=value "
-                              "settings before --text")
-    return dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, sources=[str(t) for t in texts]))
-
 @call_parse
 def train_cli(overrides:Param('settings to change, as section.key=value (e.g. training.batch_size=16)',
                               nargs='*'),
