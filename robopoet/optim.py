@@ -80,23 +80,23 @@ def orthogonalize_batch(G, # a stack of matrices `(n, rows, cols)`
 
 # %% ../nbs/04c_optim.ipynb #09c769bd
 @patch
-@torch.no_grad()
 def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of the loss
     "One step for every matrix with a gradient: momentum, weight decay, the orthogonalised step; by shape."
-    for g in self.param_groups:
-        ps = [p for p in g['params'] if p.grad is not None]
-        if not ps: continue  # every matrix of the group frozen, or unused this step
-        grads = [p.grad for p in ps]
-        bufs = [self.state[p].setdefault('momentum_buffer', torch.zeros_like(p)) for p in ps]
-        torch._foreach_mul_(bufs, g['momentum']); torch._foreach_add_(bufs, grads)
-        ds = torch._foreach_add(grads, bufs, alpha=g['momentum']) if g['nesterov'] else bufs
-        torch._foreach_mul_(ps, 1 - g['lr'] * g['weight_decay'])
-        by_shape = {}
-        for p, d in zip(ps, ds): by_shape.setdefault(p.shape, []).append((p, d))
-        for shape, pairs in by_shape.items():
-            steps = orthogonalize_batch(torch.stack([d for _, d in pairs]), g['steps'], self.dtype)
-            torch._foreach_add_([p for p, _ in pairs], list(steps.unbind(0)),
-                                alpha=-g['lr'] * 0.2 * math.sqrt(max(shape)))
+    with torch.no_grad():  # the update is not part of what gradients are taken of
+        for g in self.param_groups:
+            ps = [p for p in g['params'] if p.grad is not None]
+            if not ps: continue  # every matrix of the group frozen, or unused this step
+            grads = [p.grad for p in ps]
+            bufs = [self.state[p].setdefault('momentum_buffer', torch.zeros_like(p)) for p in ps]
+            torch._foreach_mul_(bufs, g['momentum']); torch._foreach_add_(bufs, grads)
+            ds = torch._foreach_add(grads, bufs, alpha=g['momentum']) if g['nesterov'] else bufs
+            torch._foreach_mul_(ps, 1 - g['lr'] * g['weight_decay'])
+            by_shape = {}
+            for p, d in zip(ps, ds): by_shape.setdefault(p.shape, []).append((p, d))
+            for shape, pairs in by_shape.items():
+                steps = orthogonalize_batch(torch.stack([d for _, d in pairs]), g['steps'], self.dtype)
+                torch._foreach_add_([p for p, _ in pairs], list(steps.unbind(0)),
+                                    alpha=-g['lr'] * 0.2 * math.sqrt(max(shape)))
 
 # %% ../nbs/04c_optim.ipynb #a17299cf
 class Optimizers:
