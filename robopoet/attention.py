@@ -177,21 +177,6 @@ def append(self:LayerCache, k, v): # `(B, n_head, T, head_dim)` keys and values 
     self.length += T
     return self.k[:, :, :self.length], self.v[:, :, :self.length]
 
-# %% ../nbs/02b_attention.ipynb #64e8a077
-@patch
-def reorder(self:LayerCache, rows): # indices of the sequences to keep, in order; one may come twice
-    "Keep the cached sequences `rows`, in that order (beam search continues some of them twice)."
-    if self.k is not None: self.k, self.v = self.k[rows], self.v[rows]
-
-# %% ../nbs/02b_attention.ipynb #971b2daa
-@patch
-def crop(self:LayerCache, length:int): # how many of the first tokens to keep
-    "Forget every token after the first `length`; the next `append` continues from there."
-    if not 0 <= length <= self.length:
-        raise ValueError(f"the cache holds {self.length} tokens: it can keep 0 to {self.length}, "
-                         f"not {length}")
-    self.length = length
-
 # %% ../nbs/02b_attention.ipynb #ef3c22c4
 @contextmanager
 def record_attention(model:nn.Module): # any model with `CausalSelfAttention` layers

@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from .checks import check_choice
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'param_groups', 'adamw', 'orthogonalize', 'Muon', 'orthogonalize_batch', 'Optimizers', 'clip_gradients',
+__all__ = ['OPTIMIZERS', 'param_groups', 'adamw', 'orthogonalize', 'Muon', 'orthogonalize_batch', 'Optimizers',
            'register_optimizer', 'muon_params', 'make_adamw', 'make_muon', 'make_optimizer', 'lr_at']
 
 # %% ../nbs/04c_optim.ipynb #b09c7963
@@ -128,17 +128,6 @@ class Optimizers:
             raise ValueError(f"the saved state holds {len(states)} optimiser(s), this one has "
                              f"{len(self.optimizers)}")
         for o, s in zip(self.optimizers, states): o.load_state_dict(s)
-
-# %% ../nbs/04c_optim.ipynb #2808dc4a
-@torch.no_grad()
-def clip_gradients(params, # the parameters whose gradients to clip
-                   max_norm:float): # the largest global norm allowed; `math.inf` only measures it
-    "Scale the gradients so that their global norm is at most `max_norm`; return that norm before, a tensor."
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads: return torch.tensor(0.0)  # nothing to clip
-    norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-    if max_norm < math.inf: torch._foreach_mul_(grads, (max_norm / (norm + 1e-6)).clamp(max=1.0))
-    return norm
 
 # %% ../nbs/04c_optim.ipynb #5c7d2e8b
 OPTIMIZERS = {}  # name: builder(model, optim settings, precision) -> optimizer; `optim.optimizer` names one

@@ -21,7 +21,7 @@ from .tokenizer import bits_per_char, make_tokenizer
 from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
 from .checks import check_choice
-from .optim import OPTIMIZERS, clip_gradients, lr_at, make_optimizer
+from .optim import OPTIMIZERS, lr_at, make_optimizer
 from .runtime import (autocast, deferred_interrupt, dist_backend, dist_env, pick_device, pick_precision,
                               rank_device)
 from .checkpoint import (CheckpointError, check_model, check_run_state, compatibility_problems,
@@ -192,7 +192,8 @@ def train_step(self:Trainer) -> tuple:
         loss_sum += loss.detach()
     if self.world > 1: torch.distributed.all_reduce(loss_sum); loss_sum /= self.world  # mean over processes
     if self.scaler: self.scaler.unscale_(self.optimizer)
-    norm = clip_gradients(list(self.raw_model.parameters()), o.grad_clip if o.grad_clip > 0 else math.inf)
+    clip = o.grad_clip if o.grad_clip > 0 else math.inf
+    norm = torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), clip, foreach=True)
     if self.scaler: self.scaler.step(self.optimizer); self.scaler.update()
     else: self.optimizer.step()
     self.optimizer.zero_grad(set_to_none=True)
