@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_classroom.ipynb #28134d40
 from __future__ import annotations
-import ast, copy, re, shutil, sys
+import ast, copy, hashlib, json, os, re, sys, warnings
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -18,28 +18,49 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from ._modidx import d as _nbdev_index
+from .files import atomic_write
 
 # %% auto #0
-__all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'SOLUTION_FOLD', 'is_solution',
-           'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'make_student_copy', 'make_student_copies',
-           'has_exercises', 'exercise_summary', 'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions',
-           'documented', 'NotebookPageLinks']
+__all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'SOLUTION_FOLD', 'ClassroomError',
+           'is_solution', 'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'read_notebook',
+           'make_student_copy', 'find_notebooks', 'make_student_copies', 'has_exercises', 'exercise_summary',
+           'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions', 'documented', 'NotebookPageLinks']
 
 # %% ../nbs/08_classroom.ipynb #62bcbd01
 SOLUTION_TAG = 'solution'  # the Jupyter cell tag, and the word after `#|` or inside `<!-- -->`
-_code_mark = re.compile(r'^#\|\s*solution\s*$')
-_md_mark = re.compile(r'^<!--\s*solution\s*-->\s*$')
 
-def _first_line(cell) -> str:
+class ClassroomError(ValueError):
+    "A notebook, folder or option the classroom tools cannot use; the message names it and says what to do."
+
+_directive = re.compile(r'\s*#\s*\|(.*)')  # a line nbdev reads as a directive: `#| x`, `# | x`, `#|x`
+_comment = re.compile(r'\s*<!--(.*?)-->\s*')  # a markdown line that is one HTML comment
+_solution = re.compile(r'\s*solution\s*(:\s*true)?\s*', re.I)  # `solution`, `Solution`, `solution: true`
+
+def _source(cell) -> str:
     src = cell.get('source', '')
-    if isinstance(src, list): src = ''.join(src)
-    return next((l.strip() for l in src.splitlines() if l.strip()), '')
+    return ''.join(src) if isinstance(src, list) else src
 
-def is_solution(cell) -> bool:
-    "Is `cell` a solution: code starting `#| solution`, markdown starting `<!-- solution -->`, or tagged so?"
-    if SOLUTION_TAG in cell.get('metadata', {}).get('tags', []): return True
-    mark = {'code': _code_mark, 'markdown': _md_mark}.get(cell.get('cell_type'))
-    return bool(mark and mark.match(_first_line(cell)))
+def _first_line(cell) -> str: return next((l.strip() for l in _source(cell).splitlines() if l.strip()), '')
+
+def _mark(line:str, markdown:bool):  # None: nothing about solutions; True: a solution; else the unclear line
+    m = _directive.fullmatch(line) or (markdown and _comment.fullmatch(line))
+    if not m or 'solution' not in m[1].lower(): return None
+    return True if _solution.fullmatch(m[1]) else line.strip()
+
+def is_solution(cell, # a notebook cell (nbformat's, or nbdev's with the `directives_` it took out)
+                where:str='a cell', # the cell, for the message: 'nbs/00_corpus.ipynb, cell 3'
+               ) -> bool:
+    "Is `cell` a solution? Reads every line that can mark it, and refuses one it cannot read for certain."
+    if any(str(t).lower() == SOLUTION_TAG for t in cell.get('metadata', {}).get('tags', [])): return True
+    md, lines = cell.get('cell_type') == 'markdown', _source(cell).splitlines()
+    top = next((i for i, l in enumerate(lines) if l.strip() and not (_directive.fullmatch(l)
+                or md and _comment.fullmatch(l) or l.lstrip().startswith('%%'))), len(lines))
+    taken = [f"#| {k} {' '.join(v)}" for k, v in (cell.get('directives_') or {}).items()]  # by nbdev
+    marks = [_mark(l, md) for l in lines[:top] + taken]
+    unclear = [m for m in marks if m not in (None, True)] + [l.strip() for l in lines[top:] if _mark(l, md)]
+    if unclear: raise ClassroomError(f"{where}: cannot tell whether it is a solution from `{unclear[0]}`; "
+                                     "mark a solution with the line `#| solution` at the top of its cell")
+    return True in marks
 
 # %% ../nbs/08_classroom.ipynb #28115657
 ANSWER_CODE = '# Your answer here\n'  # what a code solution becomes in a student copy
@@ -67,76 +88,160 @@ def badge_cell(url:str) -> NotebookNode:
 
 def student_notebook(nb:NotebookNode, # a teacher's notebook
                      colab_link:str|None=None, # the Colab address of the student copy; None removes the badge
+                     name:str='the notebook', # its name, for messages
                     ) -> NotebookNode:
     "A copy of `nb`: every solution an empty answer cell, all outputs cleared, and no library-export cell."
     nb = copy.deepcopy(nb)
     cells = []
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         if _is_export_cell(cell): continue
         if _is_badge(cell):
             if colab_link: cells.append(badge_cell(colab_link))
             continue
-        if is_solution(cell) and cell.cell_type == 'code': cell = new_code_cell(ANSWER_CODE)
-        elif is_solution(cell): cell = new_markdown_cell(ANSWER_MARKDOWN)
-        elif cell.cell_type == 'code':
-            cell.outputs, cell.execution_count = [], None
+        if is_solution(cell, f'{name}, cell {i + 1}'):
+            code = cell.cell_type == 'code'
+            cell = new_code_cell(ANSWER_CODE) if code else new_markdown_cell(ANSWER_MARKDOWN)
+        elif cell.cell_type == 'code': cell.outputs, cell.execution_count = [], None
         cells.append(cell)
     nb.cells = cells
     return nb
 
-def count_solutions(nb:NotebookNode) -> int:
+def count_solutions(nb:NotebookNode, # a notebook
+                    name:str='the notebook', # its name, for messages
+                   ) -> int:
     "How many solution cells `nb` holds."
-    return sum(map(is_solution, nb.cells))
+    return sum(is_solution(c, f'{name}, cell {i + 1}') for i, c in enumerate(nb.cells))
+
+# %% ../nbs/08_classroom.ipynb #7b2e4c01
+def read_notebook(path, # a notebook file
+                 ) -> NotebookNode:
+    "Notebook `path`, read and checked; a `ClassroomError` naming the file says what is wrong with it."
+    path = Path(path)
+    if not path.is_file(): raise ClassroomError(f"no notebook at {path}")
+    def bad(why): return ClassroomError(f"{path} is not a notebook: {why}; fix it, or change --pattern")
+    try: data = json.loads(text := path.read_text(encoding='utf-8'))
+    except ValueError as e: raise bad(f"not JSON ({e})") from None
+    except OSError as e: raise ClassroomError(f"cannot read {path} ({e.strerror or e})") from None
+    data = data if isinstance(data, dict) else {}
+    if not (isinstance(data.get('cells'), list) and all(isinstance(c, dict) for c in data['cells'])):
+        raise bad("no list of cells")
+    if data.get('nbformat') != 4: raise bad("not in nbformat 4")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')  # e.g. cells without ids: the copy gets them
+            nb = nbformat.reads(text, as_version=4, capture_validation_error={})
+            nbformat.validate(nb)
+    except (ValueError, KeyError, TypeError, AttributeError, nbformat.ValidationError) as e:
+        raise bad(f"nbformat cannot read it ({(str(e).splitlines() or [type(e).__name__])[0]})") from None
+    return nb
 
 # %% ../nbs/08_classroom.ipynb #a3652fd3
+def _path(value, what:str) -> Path:  # `value` as a path; a clear message if it cannot be one
+    if isinstance(value, (str, os.PathLike)) and str(value).strip(): return Path(value)
+    raise ClassroomError(f"{what} should be a path, not {value!r}")
+
+def _fingerprint(text:str) -> str:  # of the cells of the notebook saved as `text`
+    return hashlib.sha256(json.dumps(json.loads(text)['cells'], sort_keys=True).encode()).hexdigest()
+
+def _changed(dest:Path) -> bool:  # is there a file at `dest` other than a student copy as robopoet wrote it?
+    if not (dest.exists() or dest.is_symlink()): return False
+    try:
+        text = dest.read_text(encoding='utf-8')
+        return json.loads(text)['metadata']['robopoet']['student_copy'] != _fingerprint(text)
+    except (OSError, ValueError, KeyError, TypeError): return True
+
+def _same_file(a:Path, b:Path) -> bool:  # one file, however spelled or linked?
+    try: return a.parent.resolve()/a.name == b.parent.resolve()/b.name or os.path.samefile(a, b)
+    except (OSError, RuntimeError): return False
+
+def _student_copy(src:Path, dest:Path, repo=None, branch='main', folder='', force=False) -> tuple:
+    "Read and check notebook `src`, and the place `dest` of its copy: (the copy's text, its solutions)."
+    if repo is not None and not re.fullmatch(r'[\w.-]+/[\w.-]+', str(repo)):
+        raise ClassroomError(f"--repo should be OWNER/NAME on GitHub (my-school/poetry-class), not {repo!r}")
+    nb = read_notebook(src)
+    if dest.is_dir(): raise ClassroomError(f"cannot write {dest}: it is a folder; choose another --out")
+    if _same_file(dest, src):
+        raise ClassroomError(f"refusing to write the student copy over the teacher's notebook {src}: "
+                             "give another folder or file name")
+    if not force and _changed(dest):
+        raise ClassroomError(f"{dest} is not the student copy robopoet wrote there (a student's answers?): "
+                             "replace it with --force (force=True), or choose another --out")
+    link = colab_url(Path(folder)/dest.name, repo, branch) if repo else None
+    student = student_notebook(nb, link, str(src))
+    student.metadata['robopoet'] = {'student_copy': _fingerprint(nbformat.writes(student))}
+    return nbformat.writes(student), count_solutions(nb, str(src))
+
+# %% ../nbs/08_classroom.ipynb #7b2e4c04
 def make_student_copy(src, # the teacher's notebook
                       dest, # the student copy: a `.ipynb` path, or a folder to write it into (made if needed)
                       repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None: no badge
                       branch:str='main', # the branch of `repo` the students open
                       folder:str='', # the folder of `repo` that holds the copies ('' for its top)
+                      force:bool=False, # replace a copy changed since it was written (a student's answers)
                      ) -> int:
     "Write the student copy of notebook `src` to `dest`; returns the number of solutions removed."
-    src, dest = Path(src), Path(dest)
+    src, dest = _path(src, 'the notebook'), _path(dest, 'the student copy')
     if dest.is_dir() or dest.suffix != '.ipynb': dest = dest/src.name
-    if not src.is_file(): raise FileNotFoundError(f"no notebook at {src}")
-    if dest.resolve() == src.resolve():
-        raise ValueError(f"refusing to write the student copy over the teacher's notebook {src}: "
-                         "give another folder or file name")
-    nb = nbformat.read(src, as_version=4)
-    link = colab_url(Path(folder)/dest.name, repo, branch) if repo else None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(student_notebook(nb, link), dest)
-    return count_solutions(nb)
+    text, n = _student_copy(src, dest, repo, branch, folder, force)
+    with atomic_write(dest, 'w') as f: f.write(text)
+    return n
 
 # %% ../nbs/08_classroom.ipynb #bb976ab8
+def find_notebooks(nbs_dir, # a folder of notebooks
+                   pattern:str='[0-9][0-9]*_*.ipynb', # which of them: a pattern inside the folder
+                  ) -> list:
+    "The notebooks in `nbs_dir` matching `pattern`; a `ClassroomError` if none, or if `pattern` leaves it."
+    nbs_dir = _path(nbs_dir, 'the notebooks folder (--notebooks)')
+    if not nbs_dir.is_dir(): raise ClassroomError(f"no folder {nbs_dir}: check --notebooks")
+    p = Path(pattern) if isinstance(pattern, str) and pattern.strip() else None
+    if p is None or p.is_absolute() or p.drive or p.root or '..' in p.parts:
+        raise ClassroomError(f"--pattern should match notebooks inside {nbs_dir}, like '0*.ipynb', "
+                             f"not {pattern!r}")
+    try: found = sorted(f for f in nbs_dir.glob(pattern) if f.suffix == '.ipynb' and f.is_file())
+    except (ValueError, OSError) as e: raise ClassroomError(f"--pattern {pattern!r}: {e}") from None
+    if not found: raise ClassroomError(f"no notebook in {nbs_dir} matches {pattern!r}")
+    return found
+
+def _inside(folder:Path, outer:Path) -> bool:  # `outer` or inside it, however either is spelled or linked?
+    f = folder.resolve()
+    return f == outer.resolve() or any(p.exists() and os.path.samefile(p, outer) for p in [f, *f.parents])
+
+def _copy_files(src:Path, dest:Path):  # each file under `src` into `dest`, written whole, unless it is there
+    for f in sorted(p for p in src.rglob('*') if p.is_file()):
+        data, to = f.read_bytes(), dest/f.relative_to(src)
+        if not (to.is_file() and to.read_bytes() == data):
+            with atomic_write(to) as out: out.write(data)
+
+# %% ../nbs/08_classroom.ipynb #7b2e4c07
 def make_student_copies(nbs_dir, # the folder of teacher's notebooks, e.g. `nbs`
                         out_dir, # the folder to write the student copies into (created if needed)
                         pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
+                        force:bool=False, # replace copies changed since they were written
                         **kwargs, # `repo`, `branch`, `folder`: where students open them (`make_student_copy`)
                        ) -> dict:
     "Write a student copy of each notebook in `nbs_dir` matching `pattern` into `out_dir`; {name: solutions}."
-    nbs_dir, out_dir = Path(nbs_dir), Path(out_dir)
-    if not nbs_dir.is_dir(): raise FileNotFoundError(f"no folder {nbs_dir}")
-    if out_dir.resolve() == nbs_dir.resolve():
-        raise ValueError(f"refusing to write student copies into {nbs_dir}, where the teacher's notebooks "
-                         "are: give another folder")
-    notebooks = sorted(nbs_dir.glob(pattern))
-    if not notebooks: raise FileNotFoundError(f"no notebook in {nbs_dir} matches {pattern!r}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if (nbs_dir/'images').is_dir(): shutil.copytree(nbs_dir/'images', out_dir/'images', dirs_exist_ok=True)
-    return {p.name: make_student_copy(p, out_dir/p.name, **kwargs) for p in notebooks}
+    notebooks, out_dir = find_notebooks(nbs_dir, pattern), _path(out_dir, 'the output folder (--out)')
+    if out_dir.is_file(): raise ClassroomError(f"--out {out_dir} is a file: name a folder")
+    if _inside(out_dir, Path(nbs_dir)):
+        raise ClassroomError(f"refusing to write student copies into {out_dir}, where the teacher's "
+                             f"notebooks are ({nbs_dir}): give a folder outside it")
+    copies = {p.name: _student_copy(p, out_dir/p.name, force=force, **kwargs) for p in notebooks}
+    if (Path(nbs_dir)/'images').is_dir(): _copy_files(Path(nbs_dir)/'images', out_dir/'images')
+    for name, (text, _) in copies.items():
+        with atomic_write(out_dir/name, 'w') as f: f.write(text)
+    return {name: n for name, (_, n) in copies.items()}
 
 # %% ../nbs/08_classroom.ipynb #e1d74954
 def has_exercises(nb:NotebookNode) -> bool:
-    "Does `nb` have a markdown cell starting with the heading `## Exercises`?"
-    return any(c.cell_type == 'markdown' and re.match(r'^##\s+Exercises\b', _first_line(c)) for c in nb.cells)
+    "Does `nb` have a markdown cell with the heading `## Exercises` on a line of its own?"
+    return any(re.search(r'(?m)^##\s+Exercises\b', _source(c)) for c in nb.cells if c.cell_type == 'markdown')
 
 def exercise_summary(nbs_dir, # folder of notebooks
                      pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to look at
                     ) -> dict:
     "{notebook name: (has an `## Exercises` section, number of solutions)} for the notebooks in `nbs_dir`."
-    return {p.name: (has_exercises(n := nbformat.read(p, as_version=4)), count_solutions(n))
-            for p in sorted(Path(nbs_dir).glob(pattern))}
+    return {p.name: (has_exercises(n := read_notebook(p)), count_solutions(n, str(p)))
+            for p in find_notebooks(nbs_dir, pattern)}
 
 # %% ../nbs/08_classroom.ipynb #9ca04c58
 COLAB_BADGE_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="117" height="20" role="img"
@@ -196,15 +301,16 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
                   branch:str='main', # the branch of REPO
                   folder:str='', # the folder of REPO that holds the copies (default: its top)
                   pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
-                  summary:bool=False): # only list each notebook's exercises and solutions; write nothing
+                  summary:bool=False, # only list each notebook's exercises and solutions; write nothing
+                  force:bool=False): # replace copies changed since they were written (students' answers)
     "Write student copies of a folder of notebooks: solutions removed, outputs cleared, badges to the copies."
     try:
         if summary:
             for name, (has, n) in exercise_summary(notebooks, pattern).items():
                 print(f"{name:28} {'exercises' if has else 'no exercises':12} {n} solutions")
             return
-        copies = make_student_copies(notebooks, out, pattern, repo=repo, branch=branch, folder=folder)
-    except (OSError, ValueError, nbformat.reader.NotJSONError) as e: sys.exit(f"robopoet classroom: {e}")
+        copies = make_student_copies(notebooks, out, pattern, force, repo=repo, branch=branch, folder=folder)
+    except (ClassroomError, OSError) as e: sys.exit(f"robopoet classroom: {e}")
     for name, n in copies.items(): print(f"{name:28} {n} solutions removed")
     where = (f"; their Colab badges open {repo} ({branch}){'/' + folder if folder else ''}" if repo
              else " (no Colab badges: see --repo)")
@@ -218,9 +324,9 @@ class FoldSolutions:
     def __init__(self, nb): self.nb = nb
     def __call__(self, cell): pass
     def end(self):
-        cells = []
-        for cell in self.nb.cells:
-            if not (is_solution(cell) or 'solution' in (cell.get('directives_') or {})): cells.append(cell)
+        name, cells = Path(getattr(self.nb, 'path_', 'the notebook')).name, []
+        for i, cell in enumerate(self.nb.cells):
+            if not is_solution(cell, f'{name}, cell {i + 1}'): cells.append(cell)
             elif cell.cell_type == 'markdown':
                 cell.source = f'{SOLUTION_FOLD}\n{cell.source}\n\n</details>'; cells.append(cell)
             else: cells += [new_markdown_cell(SOLUTION_FOLD), cell, new_markdown_cell('</details>')]
