@@ -8,7 +8,16 @@ machine that built it (the checkout, the home folder, temporary folders). Every 
 ("Show solution"), as many as the notebook has. The search box finds what it should. A full-page screenshot of
 each page is saved. Exits 1 listing every problem found.
 
+What a reader of a book expects: no code block scrolls sideways at 1280 px (measured in the browser: a block whose
+content is wider than its box), and at phone width (375 px) a wide table scrolls in its own box instead of being
+cut off. API entries read as Python: a class as `class`, not `def`; no `NoneType` or `<factory>`; no markdown link
+left as text in a signature; no option turned into an en dash (`–interactive`); no docstring inherited from
+`object`. Warnings, printed but not failing (yet): the share of test lines among the code lines a page shows
+(above a quarter), and saved self-check outputs that already say "Correct!". --measure writes the per-page numbers
+as JSON.
+
     python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST] [--nbs NBS_DIR]
+                             [--measure FILE]
 
 The pages load KaTeX from a CDN, which this machine cannot reach: --katex names a local copy of the same
 release's dist/ folder (`npm install katex@VERSION`), served to the browser in place of the CDN.
@@ -94,6 +103,99 @@ def check_reading(page, name: str, nbs: Path) -> list[str]:
     return problems
 
 
+# Code blocks whose content is wider than their box: the `pre` (or the div around it) scrolls sideways.
+SCROLLING_JS = """() => [...document.querySelectorAll('main pre, #quarto-document-content pre')]
+  .filter(e => e.getClientRects().length && !e.closest('details:not([open])'))
+  .map(e => { const box = e.parentElement.classList.contains('sourceCode') ? e.parentElement : e;
+              const wide = Math.max(e.scrollWidth - e.clientWidth, box.scrollWidth - box.clientWidth);
+              const kind = e.classList.contains('cell-code') ? 'code' : e.closest('.cell-output') ? 'output' : 'prose';
+              const line = e.innerText.split('\\n').reduce((a, l) => l.length > a.length ? l : a, '');
+              return [kind, wide, line]; })"""
+# Tables wider than the page: each must sit in a box that scrolls sideways; the page itself must not.
+TABLES_JS = """() => { const out = [];
+  for (const t of document.querySelectorAll('main table, #quarto-document-content table')) {
+    if (!t.getClientRects().length) continue;
+    let e = t, scrolls = false;
+    while (e && e !== document.body) {
+      const o = getComputedStyle(e).overflowX;
+      if ((o === 'auto' || o === 'scroll') && e.scrollWidth > e.clientWidth) { scrolls = true; break; }
+      e = e.parentElement; }
+    const r = t.getBoundingClientRect();
+    out.push([t.innerText.split('\\n')[0].slice(0, 40), Math.round(r.right), scrolls]); }
+  return [out, document.documentElement.scrollWidth, window.innerWidth]; }"""
+TEST_LINE = re.compile(r'^\s*(?:assert\b|with\s+(?:ExceptionExpected|pytest\.raises)\b|test_\w+\(|.*[:;]\s*test_\w+\()')
+OBJECT_DOCS = {(getattr(object, n).__doc__ or '').strip().splitlines()[0] for n in dir(object)
+               if (getattr(object, n).__doc__ or '').strip()}
+ENTRY_JS = """() => [...document.querySelectorAll('.cell-output h3, .cell-output h4')].map(h => {
+  const box = h.closest('.cell-output'), pre = box.querySelector('pre');
+  const doc = [...box.querySelectorAll('p')].map(p => p.innerText).filter(t => t.trim() !== 'source').join('\\n');
+  return [h.innerText.trim(), pre ? pre.innerText : '', doc]; })"""
+
+
+def test_lines(code: str) -> int:
+    "How many lines of `code` are tests: an assert or a test_* call, and the lines that continue it."
+    n, depth, cont = 0, 0, False
+    for line in code.splitlines():
+        if depth > 0 or cont or TEST_LINE.match(line):
+            n += 1
+            depth += line.count('(') + line.count('[') + line.count('{') - line.count(')') - line.count(']') - line.count('}')
+            depth, cont = max(depth, 0), line.rstrip().endswith('\\')
+    return n
+
+
+def check_entries(page, name: str) -> list[str]:
+    "API entries that do not read as Python."
+    problems = []
+    for title, sig, doc in page.evaluate(ENTRY_JS):
+        if not sig: continue
+        short = title.split('.')[-1]
+        if re.match(r'(?:async )?def ', sig) and short[:1].isupper() and '.' not in title:
+            problems.append(f'{name}: API entry {title} shows a class as a function: {sig.splitlines()[0]!r}')
+        for bad, what in [('NoneType', 'NoneType'), ('<factory>', '<factory> as a default')]:
+            if bad in sig: problems.append(f'{name}: API entry {title} shows {what}')
+        if re.search(r'\[`?[\w.]+`?\]\(', sig): problems.append(f'{name}: API entry {title}: a markdown link left as text in its signature')
+        if m := re.search(r'(?<![\w-])\u2013[a-z]', sig + '\n' + doc):
+            problems.append(f'{name}: API entry {title}: an option with an en dash ({m[0]!r}): write `--option` as code')
+        if doc.strip().strip('*') in OBJECT_DOCS: problems.append(f'{name}: API entry {title} only repeats object\'s docstring {doc.strip()!r}')
+    return problems
+
+
+def measure_page(page, name: str, shots: Path) -> tuple[list[str], list[str], dict]:
+    "Problems and warnings of layout and teaching on a page, and its numbers: scrolling code, tables at 375 px, tests."
+    problems, warnings = [], []
+    blocks = page.evaluate(SCROLLING_JS)
+    scrolling = [(k, w, l) for k, w, l in blocks if w > 1]
+    for kind, wide, line in scrolling[:3]:
+        problems.append(f'{name}: a code block ({kind}) scrolls sideways at 1280 px ({wide} px hidden): {line.strip()[:70]!r}')
+    if len(scrolling) > 3: problems.append(f'{name}: {len(scrolling) - 3} more code blocks scroll sideways at 1280 px')
+    codes = page.eval_on_selector_all('main pre.cell-code, #quarto-document-content pre.cell-code',
+                                      "els => els.filter(e => e.getClientRects().length && !e.closest('details:not([open])')).map(e => e.innerText)")
+    shown = sum(len([l for l in c.splitlines() if l.strip()]) for c in codes)
+    tests = sum(test_lines('\n'.join(l for l in c.splitlines() if l.strip())) for c in codes)
+    share = tests / shown if shown else 0.0
+    if share > 0.25: warnings.append(f'{name}: {tests} of the {shown} code lines shown are tests ({share:.0%}; at most 25%)')
+    outputs = page.eval_on_selector_all('.cell-output', 'els => els.map(e => e.textContent)')
+    answered = sum('Correct!' in o for o in outputs)
+    if answered: warnings.append(f'{name}: {answered} self-check outputs already say "Correct!" (save them unanswered)')
+    problems += check_entries(page, name)
+    size = page.viewport_size
+    page.set_viewport_size({'width': 375, 'height': 800})
+    page.wait_for_timeout(100)
+    tables, page_width, width = page.evaluate(TABLES_JS)
+    clipped = [(t, right) for t, right, scrolls in tables if right > width + 1 and not scrolls]
+    for first, right in clipped: problems.append(f'{name}: a table ({first!r}) is cut off at 375 px (ends at {right} px) and does not scroll')
+    if page_width > width + 1: problems.append(f'{name}: at 375 px the page itself is {page_width} px wide (scrolls sideways)')
+    if name == 'index.html' or clipped: page.screenshot(path=str(shots/f'{Path(name).stem}-375.png'), full_page=True)
+    page.set_viewport_size(size)
+    numbers = {'blocks': len(blocks), 'scrolling': len(scrolling), 'scrolling_by_kind':
+               {k: sum(1 for s in scrolling if s[0] == k) for k in ('code', 'output', 'prose')},
+               'code_lines': shown, 'test_lines': tests, 'test_share': round(share, 3), 'answered_checks': answered,
+               'tables_cut_at_375': len(clipped)}
+    print(f'{name}: {len(scrolling)} of {len(blocks)} code blocks scroll sideways at 1280 px; '
+          f'test lines {tests} of {shown} shown ({share:.0%})')
+    return problems, warnings, numbers
+
+
 def check_search(page, base: str, query: str, expect: str) -> list[str]:
     "Type `query` into the site's search box on the home page; a result must lead to page `expect`, and open it."
     page.goto(f'{base}/index.html', wait_until='networkidle')
@@ -161,6 +263,7 @@ def main():
                     help='QUERY=PAGE: searching QUERY must find PAGE')
     ap.add_argument('--nbs', type=Path, default=ROOT/'nbs', help='the notebooks, to count their solutions')
     ap.add_argument('--katex', type=Path, help="a local copy of KaTeX's dist/ folder, served in place of the CDN")
+    ap.add_argument('--measure', type=Path, help='write the per-page numbers (scrolling code, test lines, ...) as JSON here')
     args = ap.parse_args()
     args.shots.mkdir(parents=True, exist_ok=True)
     pages = sorted(p.name for p in args.site.glob('*.html'))
@@ -178,11 +281,13 @@ def main():
                 route.fulfill(path=str(f)) if f.is_file() else route.fulfill(status=404)
             browser.route('https://cdn.jsdelivr.net/npm/katex@*/dist/**', local_katex)
         page = browser.new_page()
-        errors = []
+        errors, warnings, numbers = [], [], {}
         page.on('pageerror', lambda e: errors.append(str(e)))
         for name in pages:
             errors.clear()
             problems += check_page(page, base, name, stages, args.shots, bool(args.katex), args.nbs)
+            found, warned, numbers[name] = measure_page(page, name, args.shots)
+            problems += found; warnings += warned
             problems += [f'{name}: JavaScript error: {e}' for e in errors]
         for spec in args.search:
             query, expect = spec.rsplit('=', 1)
@@ -195,6 +300,10 @@ def main():
         browser.close()
     srv.shutdown()
     print(f'\n{len(pages)} pages checked in Chromium; screenshots in {args.shots}')
+    blocks, scrolling = sum(n['blocks'] for n in numbers.values()), sum(n['scrolling'] for n in numbers.values())
+    print(f'{scrolling} of {blocks} code blocks scroll sideways at 1280 px')
+    if args.measure: args.measure.write_text(json.dumps(numbers, indent=1) + '\n', encoding='utf-8')
+    if warnings: print('\nWARNINGS (not failing yet):\n' + '\n'.join(f'- {w}' for w in warnings))
     if problems:
         print('\nPROBLEMS:\n' + '\n'.join(f'- {p}' for p in problems))
         sys.exit(1)

@@ -24,7 +24,8 @@ from .files import atomic_write
 __all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'SOLUTION_FOLD', 'ClassroomError',
            'is_solution', 'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'read_notebook',
            'make_student_copy', 'find_notebooks', 'make_student_copies', 'has_exercises', 'exercise_summary',
-           'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions', 'documented', 'NotebookPageLinks']
+           'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions', 'documented', 'NotebookPageLinks',
+           'entry_code', 'PythonEntries']
 
 # %% ../nbs/08_classroom.ipynb #62bcbd01
 SOLUTION_TAG = 'solution'  # the Jupyter cell tag, and the word after `#|` or inside `<!-- -->`
@@ -386,3 +387,115 @@ class NotebookPageLinks:
             if cell.cell_type == 'raw':
                 page = f'output-file: {Path(self.nb.path_).stem}.html'
                 cell.source = re.sub(r'(?m)^output-file: .*$', page, cell.source)
+
+# %% ../nbs/08_classroom.ipynb #f97ca7fb
+import dataclasses, functools, importlib, inspect, textwrap
+from fastcore.docments import docments
+from fastcore.script import Param
+
+def _anno(a) -> str:
+    "An annotation as its author wrote it: `Path | None`, `list[str]`, a class by its name."
+    if isinstance(a, str): return a
+    if isinstance(a, type): return a.__qualname__
+    return re.sub(r'\b(?:[a-z_]\w*\.)+(?=[A-Za-z_])', '', inspect.formatannotation(a))
+
+def _default(v) -> str: return v.__name__ if isinstance(v, type) or inspect.isroutine(v) else repr(v)
+
+def _params(obj) -> list:
+    "`(code, comment)` for each parameter of `obj`: annotation and real default; its docment, or its option's help."
+    try: sig = inspect.signature(obj)
+    except (TypeError, ValueError): return []
+    try: docs = docments(obj, full=True, eval_str=True)
+    except Exception: docs = {}  # a signature fastcore cannot read: the parameters without comments
+    fields = {f.name: f for f in dataclasses.fields(obj)} if dataclasses.is_dataclass(obj) else {}
+    out = []
+    for i, p in enumerate(sig.parameters.values()):
+        if i == 0 and p.name in ('self', 'cls'): continue
+        d = docs.get(p.name) or {}
+        anno, doc = p.annotation, d.get('docment') or ''
+        if isinstance(d.get('anno'), Param): anno, doc = d['anno'].type or p.empty, doc or d['anno'].help or ''
+        code = {p.VAR_POSITIONAL: '*', p.VAR_KEYWORD: '**'}.get(p.kind, '') + p.name
+        if anno is not p.empty: code += f':{_anno(anno)}'
+        f = fields.get(p.name)
+        if f is not None and f.default_factory is not dataclasses.MISSING: code += f'={_default(f.default_factory())}'
+        elif p.default is not p.empty: code += f'={_default(p.default)}'
+        out.append((code, doc))
+    return out
+
+def _lines(params:list, indent:str, width:int, sep:str=',') -> list:
+    "A parameter a line, its comment beside it, wrapped to `width` on comment lines of its own."
+    out = []
+    for code, doc in params:
+        line = f'{indent}{code}{sep}'
+        first, *rest = textwrap.wrap(doc, max(width - len(line) - 3, 20)) or ['']
+        out.append(f'{line} # {first}' if doc else line)
+        if rest: out += textwrap.wrap(' '.join(rest), width - len(indent) - 2, initial_indent=f'{indent}# ',
+                                      subsequent_indent=f'{indent}# ')
+    return out
+
+def _call(head:str, params:list, tail:str, indent:str, width:int) -> str:
+    one = f"{indent}{head}{', '.join(c for c, _ in params)}{tail}"
+    if len(one) <= width and not any(d for _, d in params): return one
+    return '\n'.join([f'{indent}{head}', *_lines(params, indent + '    ', width), f'{indent}{tail}'])
+
+def entry_code(obj, # the function, method or class an API entry shows
+               name:str, # its name, `Class.method` for a method
+               width:int=100, # the longest line; longer comments wrap
+              ) -> str:
+    "The Python an API entry shows for `obj`: a class as `class`, a dataclass as its fields, a function as `def`."
+    short = name.split('.')[-1]
+    if not inspect.isclass(obj):
+        try: r = inspect.signature(obj).return_annotation
+        except (TypeError, ValueError): r = inspect.Signature.empty
+        tail = f')->{_anno(r)}:' if r is not inspect.Signature.empty else '):'
+        return _call(f"{'async def' if inspect.iscoroutinefunction(obj) else 'def'} {short}(", _params(obj), tail, '', width)
+    bases = ', '.join(('nn.' if b.__module__.startswith('torch.nn') else '') + b.__qualname__
+                      for b in obj.__bases__ if b is not object)
+    head = f"class {short}{f'({bases})' if bases else ''}:"
+    if dataclasses.is_dataclass(obj): return '\n'.join(['@dataclass', head, *_lines(_params(obj), '    ', width, sep='')])
+    if '__init__' not in vars(obj): return head + ' ...'
+    return head + '\n' + _call('def __init__(', [('self', '')] + _params(obj.__init__), '):', '    ', width)
+
+# %% ../nbs/08_classroom.ipynb #d20e206a
+_show_doc = re.compile(r'^show_doc\(([\w.]+)\)\s*$', re.M)
+_md_link = re.compile(r'\[(`[^`\n]+`)\]\([^)\s]+\)')  # a name nbdev linked: [`Name`](page.html#name)
+_option = re.compile(r'(?<![\w`-])(--[a-z][\w-]*)')  # a command-line option written without backticks
+
+def _code_options(text:str) -> str:
+    "`text` with each bare `--option` in backticks, so that no typography turns its `--` into a dash."
+    return ''.join(s if s.startswith('`') else _option.sub(r'`\1`', s) for s in re.split(r'(`[^`\n]*`)', text))
+
+class PythonEntries:
+    "nbdev processor (`procs` in settings.ini): API entries as Python (`entry_code`), options as a user types them."
+    def __init__(self, nb):
+        self.nb, self.module = nb, None
+        exp = next((m[1] for c in nb.cells if c.cell_type == 'code'
+                    for m in [re.search(r'^#\|\s*default_exp\s+(\S+)', c.source, re.M)] if m), None)
+        if exp: self.module = importlib.import_module(f"{_nbdev_index['settings']['lib_path']}.{exp}")
+
+    def _find(self, name:str):
+        try: return functools.reduce(getattr, name.split('.'), self.module)
+        except AttributeError: return None
+
+    def entry(self, md:str, name:str) -> str | None:
+        "The markdown nbdev's `show_doc` wrote for `name`, as Python; None for a method that only inherits `object`'s."
+        obj = self._find(name) if self.module else None
+        short = name.split('.')[-1]
+        if short.startswith('__') and obj is not None and not getattr(obj, '__doc__', None): return None
+        head, fence, rest = md.partition('```python\n')
+        code, end, doc = rest.partition('\n```')
+        if not fence or not end: return md
+        if obj is not None: code = entry_code(obj, name)
+        else: code = _md_link.sub(r'\1', re.sub(r':NoneType(?==)', '', code))
+        head = re.sub(r'(?m)^(#+ )(.*__.*)$', lambda m: m[1] + m[2].replace('_', r'\_'), head)
+        return head + fence + code + end + _code_options(doc)
+
+    def __call__(self, cell):
+        m = _show_doc.search(cell.source) if cell.cell_type == 'code' else None
+        if not m: return
+        for out in cell.get('outputs', []):
+            md = out.get('data', {}).get('text/markdown')
+            if md is None: continue
+            new = self.entry(md if isinstance(md, str) else ''.join(md), m[1])
+            if new is None: cell.outputs = []; return
+            out['data']['text/markdown'] = new
