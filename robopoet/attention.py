@@ -16,9 +16,9 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'drop_mask', 'keep_scale', 'dropout', 'Dropout', 'causal_mask',
-           'CausalSelfAttention', 'causal_bias', 'causal_attention', 'LayerCache', 'record_attention',
-           'attention_weights', 'plot_attention', 'attention_explorer']
+__all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'dropout', 'Dropout', 'causal_mask', 'CausalSelfAttention', 'LayerCache',
+           'record_attention', 'attention_weights', 'plot_attention', 'attention_explorer', 'drop_mask', 'keep_scale',
+           'causal_bias', 'causal_attention']
 
 # %% ../nbs/02b_attention.ipynb #38403e83
 class RMSNorm(nn.Module):
@@ -47,21 +47,6 @@ def apply_rotary(x, # `(B, n_head, T, head_dim)` queries or keys
     x1, x2 = x.chunk(2, dim=-1)
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.cat([x1*cos - x2*sin, x1*sin + x2*cos], dim=-1)
-
-# %% ../nbs/02b_attention.ipynb #e084ab4f
-def drop_mask(shape, # shape of the mask
-              p:float, # probability of True (drop), rounded to a multiple of 2**-16
-              device=None): # where to make the mask
-    "Boolean mask, True with probability `p`: four 16-bit random integers from each 64-bit random draw."
-    n = math.prod(shape)
-    bits = torch.empty((n + 3) // 4, dtype=torch.int64, device=device).random_(-2**63, 2**63 - 1)
-    return bits.view(torch.int16)[:n].view(shape) < _threshold(p) - 2**15
-
-def _threshold(p): return min(round(p * 2**16), 2**16 - 1)  # how many of the 2**16 values drop
-
-def keep_scale(p:float): # dropout probability
-    "`1/(1-p)` for the `p` that `drop_mask` rounds to: what the kept numbers are multiplied by."
-    return 2**16 / (2**16 - _threshold(p))
 
 # %% ../nbs/02b_attention.ipynb #a0c638ea
 def dropout(x, # any tensor
@@ -135,26 +120,6 @@ def attend(self:CausalSelfAttention, q, # `(B, n_head, T, head_dim)` queries of 
     att = att.masked_fill(~causal_mask(T, T_k, q.device), float('-inf')).softmax(dim=-1)
     if self.record: self.weights = att.detach()
     return F.dropout(att, p) @ v
-
-# %% ../nbs/02b_attention.ipynb #d1b63639
-@functools.lru_cache(maxsize=16)
-def causal_bias(T:int, # number of positions
-                dtype=torch.float32, # dtype of the scores it is added to
-                device=None): # where the scores are
-    "`(T, T)` additive mask: 0 where a query may see a key, `-inf` where it may not; made once per shape."
-    return torch.full((T, T), float('-inf'), dtype=dtype, device=device).triu(1)
-
-def causal_attention(q, k, v, # `(B, n_head, T, head_dim)` queries, keys and values of the same `T` positions
-                     p:float=0.0): # dropout on the attention weights
-    "`F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)`, written out for CPU training."
-    B, H, T, D = q.shape
-    scores = torch.baddbmm(causal_bias(T, q.dtype, q.device), q.reshape(B*H, T, D),
-                           k.reshape(B*H, T, D).mT, alpha=1 / math.sqrt(D))  # mask + scaled q.k: (B*H, T, T)
-    with torch.autocast(q.device.type, enabled=False):  # autocast would copy the scores to float32
-        att = scores.softmax(-1).view(B, H, T, T)
-        if p == 0: return att @ v.to(att.dtype)
-        # dropout: the mask on the weights, the scale on the (T, head_dim) output (same result, less work)
-        return (att.masked_fill(drop_mask(att.shape, p, att.device), 0) @ v.to(att.dtype)) * keep_scale(p)
 
 # %% ../nbs/02b_attention.ipynb #25326379
 class LayerCache:
@@ -240,3 +205,38 @@ def attention_explorer(model, # a GPT
     return widgets.interactive(show, text=widgets.Text(text, description='text'),
                                layer=widgets.IntSlider(0, 0, cfg.n_layer-1, description='layer'),
                                head=widgets.IntSlider(0, 0, cfg.n_head-1, description='head'))
+
+# %% ../nbs/02b_attention.ipynb #e084ab4f
+def drop_mask(shape, # shape of the mask
+              p:float, # probability of True (drop), rounded to a multiple of 2**-16
+              device=None): # where to make the mask
+    "Boolean mask, True with probability `p`: four 16-bit random integers from each 64-bit random draw."
+    n = math.prod(shape)
+    bits = torch.empty((n + 3) // 4, dtype=torch.int64, device=device).random_(-2**63, 2**63 - 1)
+    return bits.view(torch.int16)[:n].view(shape) < _threshold(p) - 2**15
+
+def _threshold(p): return min(round(p * 2**16), 2**16 - 1)  # how many of the 2**16 values drop
+
+def keep_scale(p:float): # dropout probability
+    "`1/(1-p)` for the `p` that `drop_mask` rounds to: what the kept numbers are multiplied by."
+    return 2**16 / (2**16 - _threshold(p))
+
+# %% ../nbs/02b_attention.ipynb #d1b63639
+@functools.lru_cache(maxsize=16)
+def causal_bias(T:int, # number of positions
+                dtype=torch.float32, # dtype of the scores it is added to
+                device=None): # where the scores are
+    "`(T, T)` additive mask: 0 where a query may see a key, `-inf` where it may not; made once per shape."
+    return torch.full((T, T), float('-inf'), dtype=dtype, device=device).triu(1)
+
+def causal_attention(q, k, v, # `(B, n_head, T, head_dim)` queries, keys and values of the same `T` positions
+                     p:float=0.0): # dropout on the attention weights
+    "`F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)`, written out for CPU training."
+    B, H, T, D = q.shape
+    scores = torch.baddbmm(causal_bias(T, q.dtype, q.device), q.reshape(B*H, T, D),
+                           k.reshape(B*H, T, D).mT, alpha=1 / math.sqrt(D))  # mask + scaled q.k: (B*H, T, T)
+    with torch.autocast(q.device.type, enabled=False):  # autocast would copy the scores to float32
+        att = scores.softmax(-1).view(B, H, T, T)
+        if p == 0: return att @ v.to(att.dtype)
+        # dropout: the mask on the weights, the scale on the (T, head_dim) output (same result, less work)
+        return (att.masked_fill(drop_mask(att.shape, p, att.device), 0) @ v.to(att.dtype)) * keep_scale(p)
