@@ -3,7 +3,8 @@
 Makes a GPT-2 folder locally with `transformers` (random weights, 12 layers, 12 heads, 768 wide, context
 1024, vocabulary 50,257; nothing from the network) and a byte-level BPE tokenizer laid out as GPT-2's, then
 loads it with `load_hf` in a fresh Python process and compares the growth of that process's peak resident
-memory with the size of `model.safetensors`. The promise: at most twice the weights' size.
+memory (Linux: /proc/self/status, the peak reset just before loading) with the size of `model.safetensors`.
+The promise: at most twice the weights' size.
 
     python bench/bench_import.py [--keep FOLDER]
 
@@ -15,12 +16,14 @@ from pathlib import Path
 from record import environment, record
 
 CHILD = r'''
-import json, resource, sys
-def peak(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+import json, sys
+def status(key): return next(int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith(key))
 import torch, transformers, safetensors.torch, robopoet.export  # everything imported before the baseline
-before = peak()
+open('/proc/self/clear_refs', 'w').write('5')  # Linux: the peak (VmHWM) starts again from now
+before = status('VmRSS:')
 model, tok = robopoet.export.load_hf(sys.argv[1])
-print(json.dumps({'before': before, 'after': peak(), 'params': model.num_params(), 'vocab': tok.vocab_size}))
+print(json.dumps({'before': before, 'after': status('VmHWM:'), 'params': model.num_params(),
+                  'vocab': tok.vocab_size}))
 '''
 
 def make_folder(folder:Path):
