@@ -25,6 +25,8 @@ SUBCOMMANDS = {  # name: (the module that owns it, its function, what it does)
     'generate': ('robopoet.poet', 'generate_cli', 'write text with a trained model'),
     'export': ('robopoet.export', 'export_cli',
                'save a trained model as a Hugging Face folder (needs robopoet[hf])'),
+    'import': ('robopoet.export', 'import_cli',
+               'turn GPT-2 from Hugging Face into a robopoet checkpoint (needs robopoet[hf])'),
     'classroom': ('robopoet.classroom', 'classroom_cli',
                   'teachers: student copies of notebooks, solutions removed (needs robopoet[teach])'),
 }

@@ -14,13 +14,13 @@ import robopoet
 from .checks import SettingError, check_int, check_number, check_bool, check_choice
 from .files import atomic_write
 from .model import GPTConfig
-from .tokenizer import TOKENIZERS
+from .tokenizer import TOKENIZERS, Tokenizer, TokenizerError
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'NAME_PATTERN', 'SECTIONS', 'CONFIG_DIR', 'ConfigError', 'check_tokenizer_args', 'DataConfig',
            'OptimConfig', 'TrainingConfig', 'model_fields', 'Config', 'coerce', 'read_section', 'read_model',
            'config_from_dict', 'shipped_configs', 'config_path', 'apply_override', 'load_config', 'save_config',
-           'with_texts']
+           'with_texts', 'with_init']
 
 # %% ../nbs/04a_config.ipynb #6a1f0d2b
 class ConfigError(SettingError):
@@ -323,3 +323,22 @@ def with_texts(cfg:Config, # the run's config
                               "settings before --text")
     return replace(cfg, data=replace(cfg.data, sources=[str(t) for t in texts]))
 
+
+# %% ../nbs/04a_config.ipynb #c2d3e4f5
+def with_init(cfg:Config, # the run's config
+              ck:dict, # the checkpoint to start from, read: its model config and tokenizer are the run's
+              path, # where it was read, for messages
+             ) -> tuple: # `(cfg, tokenizer)`
+    "`cfg` with a checkpoint's model shape (dropout and fast_attention stay the config's), and its tokenizer."
+    try: shape, tokenizer = GPTConfig.from_dict(ck['model_config']), Tokenizer.from_dict(ck.get('tokenizer'))
+    except (SettingError, TokenizerError, KeyError, TypeError, AttributeError) as e:
+        raise ConfigError(f"--init {path} is not a model to start from ({str(e)[:200]})") from None
+    if tokenizer.vocab_size != shape.vocab_size:
+        raise ConfigError(f"--init {path}: its tokenizer has {tokenizer.vocab_size:,} tokens, its model "
+                          f"{shape.vocab_size:,}: it is damaged")
+    mine = GPTConfig(vocab_size=1, **cfg.model)  # what the config says, with GPTConfig's defaults
+    model = {**shape.to_dict(), 'dropout': mine.dropout, 'fast_attention': mine.fast_attention}
+    model.pop('vocab_size')
+    print(f"starting from {path}: its model shape and tokenizer replace the config's model and data.tokenizer"
+          " settings (dropout and the training settings are the config's)")
+    return replace(cfg, model=model), tokenizer

@@ -22,7 +22,7 @@ __all__ = ['NORMS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', '
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
-MLPS = ('gelu', 'relu2', 'swiglu')
+MLPS = ('gelu', 'gelu_tanh', 'relu2', 'swiglu')
 
 @dataclass
 class GPTConfig:
@@ -38,7 +38,7 @@ class GPTConfig:
     rope_base: float = 10_000.0  # rotary wavelength base
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm'
     qk_norm: bool = False  # RMS-normalise queries and keys per head
-    mlp: str = 'gelu'  # 'gelu' (GPT-2), 'relu2' (squared ReLU) or 'swiglu'
+    mlp: str = 'gelu'  # 'gelu', 'gelu_tanh' (GPT-2's approximation), 'relu2' (squared ReLU), 'swiglu'
     tie_weights: bool = True  # share the token embedding with the output head (GPT-2: True)
     fast_attention: bool = True  # F.scaled_dot_product_attention; False spells attention out
 
@@ -97,8 +97,9 @@ class MLP(nn.Module):
         return self.drop(self.c_proj(self.activate(self.c_fc(x))))
 
     def activate(self, h): # (..., hidden) the widened vectors
-        "The nonlinearity: GELU, squared ReLU, or SwiGLU's gate (which halves the width)."
+        "The nonlinearity: GELU (exact, or GPT-2's tanh approximation), squared ReLU, or SwiGLU's gate."
         if self.kind == 'gelu': return F.gelu(h)  # exact GELU; GPT-2's tanh approximation is within 1e-3
+        if self.kind == 'gelu_tanh': return F.gelu(h, approximate='tanh')  # as GPT-2 computed it
         if self.kind == 'relu2': return F.relu(h).square()
         a, b = h.chunk(2, dim=-1)
         return F.silu(a) * b
@@ -346,7 +347,7 @@ def draw_gpt(config:GPTConfig, # the model to draw
     if ax is None: _, ax = plt.subplots(figsize=(6, 9))
     d = _Diagram(ax)
     norm = 'RMSNorm' if c.norm == 'rmsnorm' else 'LayerNorm'
-    mlp = {'gelu': 'GELU', 'relu2': 'ReLU²', 'swiglu': 'SwiGLU'}[c.mlp]
+    mlp = {'gelu': 'GELU', 'gelu_tanh': 'GELU', 'relu2': 'ReLU²', 'swiglu': 'SwiGLU'}[c.mlp]
     d.box(0.4, f'token ids  (B, T ≤ {c.block_size})', '#eeeeee'); d.arrow(0.75, 1.25)
     if c.rotary: d.box(1.6, f'token embedding  {c.vocab_size:,} × {c.n_embd}', '#cfe2f3')
     else:

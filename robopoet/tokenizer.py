@@ -205,7 +205,6 @@ class WordTokenizer(Tokenizer):
 # %% ../nbs/01_tokenizer.ipynb #0a8eb7e1
 GPT2_PATTERN = r"""['’](?:s|t|re|ve|m|ll|d)| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+"""
 BPE_SPECIALS = ('<|endoftext|>',)  # GPT-2's end-of-text token, after the learned tokens
-
 def merge(ids:list, # token ids
           pair:tuple, # the pair of ids to replace
           new:int): # the id that replaces it
@@ -253,13 +252,15 @@ class BPETokenizer(Tokenizer):
     kind = 'bpe'
     def __init__(self, merges, # the learned pairs of ids, in order: merge k makes token 256 + k
                  pattern:str=GPT2_PATTERN, # the pre-split regex
-                 cache_size:int=100_000): # how many chunk encodings to remember
-        self.merges, self.ranks, self.vocab, self._n_bytes = [], {}, [bytes([b]) for b in range(256)], 256
+                 cache_size:int=100_000, # how many chunk encodings to remember
+                 byte_order:list=None): # the bytes of ids 0-255, in GPT-2's order; None: id b is byte b
+        if sorted(order := byte_order or range(256)) != [*range(256)]: raise TokenizerError("bad byte_order")
+        self.byte_order, self._ids = byte_order, bytes(sorted(range(256), key=order.__getitem__))
+        self.merges, self.ranks, self.vocab, self._n_bytes = [], {}, [bytes([b]) for b in order], 256
         for k, pair in enumerate(merges): self._add_merge(k, pair)
         self.vocab += [s.encode() for s in BPE_SPECIALS]  # the special tokens come last
-        self.eos_id = self.vocab.index(b'<|endoftext|>')
-        self.pattern, self._split = pattern, re.compile(pattern).findall
-        self.cache, self.cache_size = {}, cache_size
+        self.eos_id, self.pattern = self.vocab.index(b'<|endoftext|>'), pattern
+        self._split, self.cache, self.cache_size = re.compile(pattern).findall, {}, cache_size
     def _add_merge(self, k:int, pair):
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2
                 and all(type(x) is int and 0 <= x < 256 + k for x in pair)):
@@ -276,26 +277,27 @@ class BPETokenizer(Tokenizer):
               pattern:str=GPT2_PATTERN): # the pre-split regex
         "A BPE tokenizer of `vocab_size` tokens learned from `text` (fewer if it runs out of pairs to merge)."
         _check_text(text)
-        smallest = 256 + len(BPE_SPECIALS)
-        if not smallest <= vocab_size <= MAX_VOCAB_SIZE:
+        if not (smallest := 256 + len(BPE_SPECIALS)) <= vocab_size <= MAX_VOCAB_SIZE:
             raise TokenizerError(f"vocab_size must be at least {smallest} (256 bytes and a special token) "
                                  f"and at most {MAX_VOCAB_SIZE:,}, got {vocab_size}")
         counts = {c.encode('utf-8'): n for c, n in Counter(re.findall(pattern, text)).items()}
         return cls(train_merges(counts, vocab_size - smallest)[0], pattern)
     def _to_dict(self):  # the tokens are only for people to read
         return {'pattern': self.pattern, 'merges': [list(p) for p in self.merges],
-                'tokens': [self.token_text(256 + k) for k in range(len(self.merges))]}
+                'tokens': [self.token_text(256 + k) for k in range(len(self.merges))],
+                **({'byte_order': self.byte_order} if self.byte_order else {})}
     @classmethod
     def _from_dict(cls, d):
         if d.get('pattern') not in SAFE_PATTERNS:
             raise TokenizerError("its pre-split pattern is not one robopoet knows to be safe (SAFE_PATTERNS)")
-        return cls(_field(d, 'merges', list, MAX_VOCAB_SIZE - 256 - len(BPE_SPECIALS)), d['pattern'])
+        merges = _field(d, 'merges', list, MAX_VOCAB_SIZE - 256 - len(BPE_SPECIALS))
+        return cls(merges, d['pattern'], byte_order=d.get('byte_order'))
 
 # %% ../nbs/01_tokenizer.ipynb #8e5f1a2c
 @patch
 def encode_chunk(self:BPETokenizer, chunk:bytes): # one pre-split chunk, as UTF-8 bytes
     "The ids of one pre-split chunk: apply the earliest-learned merge present until none applies."
-    ids, rank = list(chunk), self.ranks.get  # a merge's rank is the id it makes: learned earlier, lower
+    ids, rank = list(chunk.translate(self._ids)), self.ranks.get  # a merge's rank is the id it makes
     while len(ids) > 1:
         pair = min(zip(ids, ids[1:]), key=lambda p: rank(p, math.inf))
         if pair not in self.ranks: break  # no merge applies
@@ -337,7 +339,6 @@ def bytes_to_unicode() -> dict:
     printable = [*range(33, 127), *range(161, 173), *range(174, 256)]  # '!' to '~', '¡' to '¬', '®' to 'ÿ'
     others = [b for b in range(256) if b not in printable]  # these stand for the characters from U+0100 on
     return {**{b: chr(b) for b in printable}, **{b: chr(256 + k) for k, b in enumerate(others)}}
-
 @patch
 def gpt2_vocab(self:BPETokenizer) -> tuple[list[str], list[tuple[str, str]]]:
     "The tokens as GPT-2 writes them, in id order, and the merges as pairs of them."
@@ -369,7 +370,6 @@ def load(cls:Tokenizer, path): # a file `save` wrote
         raise TokenizerError(f"{path} is not a tokenizer file (not valid JSON: {e}); rebuild it") from None
 
 SAFE_PATTERNS = [GPT2_PATTERN]  # the pre-split patterns a saved BPE tokenizer may use
-
 @patch(cls_method=True)
 def from_dict(cls:Tokenizer, d:dict): # what `to_dict` wrote: untrusted, as it comes from a file
     "The tokenizer described by `d`, of the right subclass; a `TokenizerError` for anything else."

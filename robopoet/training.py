@@ -15,7 +15,7 @@ from fastcore.script import call_parse, Param
 
 from .files import FolderLock, check_not_link, check_writable, remove_stale_temps
 from .config import (CONFIG_DIR, Config, ConfigError, config_from_dict, config_path, load_config,
-                             with_texts)
+                             with_init, with_texts)
 from .corpus import CorpusError, check_window, load_corpus
 from .tokenizer import bits_per_char, make_tokenizer
 from .model import GPT, GPTConfig
@@ -79,22 +79,25 @@ class Trainer:
                  device:str=None, # overrides `cfg.training.device`
                  resume:bool=False, # continue from the run's last.pth
                  overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
-                 progress:bool=True): # show a progress bar (and a live loss plot in notebooks)
+                 progress:bool=True, # show a progress bar (and a live loss plot in notebooks)
+                 init=None): # start from this checkpoint's model and tokenizer (e.g. `robopoet import`'s)
         if resume and overwrite: raise ConfigError("resume and overwrite contradict each other: choose one")
         check_choice('optim.optimizer', cfg.optim.optimizer, OPTIMIZERS, ConfigError)  # before any work
         t = cfg.training
         self.cfg, self.progress, self.locks, self.closed, self.own_group = cfg, progress, [], False, False
         self.rank, self.world, local_rank, local_world = dist_env()
-        self.is_main = self.rank == 0
+        self.is_main, self.tokenizer = self.rank == 0, None  # `init` gives the tokenizer
         self.device = rank_device(pick_device(device or t.device), local_rank, local_world)
         self.precision = pick_precision(t.precision, self.device)
         if t.threads: torch.set_num_threads(t.threads)
         try:
+            if init: self.cfg, self.tokenizer = with_init(cfg, s := read_checkpoint(init), init)
             self.open_folders(resume, overwrite)
             ck = self.read_last() if resume else None
             self.build_data()
             self.build_model()
             if ck is not None: self.restore(ck)
+            elif init: check_model(s, init); self.raw_model.load_state_dict(s['model'])
             self.join_processes()
         except BaseException:
             self.close(); raise
@@ -126,10 +129,10 @@ def open_folders(self:Trainer, resume:bool, # the run's files are to be continue
 # %% ../nbs/04g_training.ipynb #1b7e5f90
 @patch
 def build_data(self:Trainer):
-    "The tokenizer, trained on the training text, the training batches and the validation windows."
+    "The tokenizer, trained on the training text (or --init's), the training batches and validation windows."
     d, t = self.cfg.data, self.cfg.training
     corpus = load_corpus(d.sources, d.data_dir, d.valid_frac)
-    self.tokenizer = make_tokenizer(d.tokenizer, corpus.train, **d.tokenizer_args)
+    self.tokenizer = self.tokenizer or make_tokenizer(d.tokenizer, corpus.train, **d.tokenizer_args)
     T = self.cfg.model['block_size']
     train_ids = torch.tensor(self.tokenizer.encode(corpus.train), dtype=torch.long)
     check_window(len(train_ids), T, 'the training text')
@@ -365,10 +368,11 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
           resume:bool=False, # continue the run from its last.pth
           overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
           progress:bool=True, # progress bar (and a live loss plot in notebooks)
+          init=None, # a checkpoint to start from (its model and tokenizer), e.g. `robopoet import`'s
          ) -> TrainResult:
     "Train a GPT as `config` says; return the history, best validation loss and checkpoint paths."
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
-    return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress).fit()
+    return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress, init=init).fit()
 
 # %% ../nbs/04g_training.ipynb #0b18003e
 @call_parse
@@ -380,7 +384,8 @@ def train_cli(overrides:Param('settings to change, as section.key=value (e.g. tr
               resume:bool=False, # continue the run from CHECKPOINT_DIR/NAME/last.pth
               overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
               device:str=None, # auto, cpu, cuda or cuda:N (default: the config's training.device)
-              quiet:bool=False): # no progress bar or lines, only the summary at the end
+              quiet:bool=False, # no progress bar or lines, only the summary at the end
+              init:str=None): # start from this checkpoint (e.g. robopoet import's): its model and tokenizer
     "Train a GPT from a YAML config and print where its checkpoints are."
     try:
         cfg = load_config(config, overrides or ())
@@ -388,7 +393,7 @@ def train_cli(overrides:Param('settings to change, as section.key=value (e.g. tr
         main_rank = dist_env()[0] == 0
         source = f'the shipped config {config}' if config_path(config).parent == CONFIG_DIR else config
         if main_rank and not quiet: print(f"training {cfg.name!r} from {source}")
-        result = train(cfg, device=device, resume=resume, overwrite=overwrite, progress=not quiet)
+        result = train(cfg, device=device, resume=resume, overwrite=overwrite, progress=not quiet, init=init)
     except (ConfigError, CheckpointError, TrainingError, CorpusError, ValueError, OSError) as e:
         sys.exit(f"robopoet train: {e}")
     except KeyboardInterrupt as e: sys.exit(f"robopoet train: {e.args[0] if e.args else 'interrupted'}")
