@@ -127,8 +127,9 @@ MAX_TEXT_BYTES = 2**30  # 1 GiB: the largest text file robopoet reads
 
 def read_text(path, # a text file
              ) -> str:
-    "The UTF-8 text of `path`, refusing a missing, empty, binary, huge or non-UTF-8 file with a clear message."
-    if not isinstance(path, (str, os.PathLike)): raise CorpusError(f"path must be a file's path, got {path!r}")
+    "The UTF-8 text of `path`; a missing, empty, binary, huge or non-UTF-8 file is refused, saying why."
+    if not isinstance(path, (str, os.PathLike)):
+        raise CorpusError(f"path must be a file's path, got {path!r}")
     path = Path(path).expanduser()
     if not path.exists():
         raise CorpusNotFoundError(f"{path}: no such file; check the path, or name a known text "

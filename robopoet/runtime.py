@@ -29,7 +29,8 @@ def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps' (o
     "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named, if it exists."
     if isinstance(device, torch.device): device = str(device)
     if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    if not isinstance(device, str): raise ConfigError(f"device must be a device's name ({_USE}), got {device!r}")
+    if not isinstance(device, str):
+        raise ConfigError(f"device must be a device's name ({_USE}), got {device!r}")
     try: d = torch.device(device)
     except (RuntimeError, TypeError): raise ConfigError(f"unknown device {device!r}: {_USE}") from None
     if d.type not in DEVICES: raise ConfigError(f"device {device!r} is not one robopoet computes on: {_USE}")
@@ -56,7 +57,8 @@ def pick_precision(precision:str, # 'auto', 'bf16', 'fp16' or 'fp32'
                   ) -> str:
     "Resolve `'auto'`: bf16 where the hardware does it fast (new CPUs, GPUs), fp16 on older GPUs, else fp32."
     check_choice('training.precision', precision, PRECISIONS, ConfigError)
-    if not isinstance(device, torch.device): raise ConfigError(f"device must be a torch.device, got {device!r}")
+    if not isinstance(device, torch.device):
+        raise ConfigError(f"device must be a torch.device, got {device!r}")
     if device.type == 'mps' and precision in ('bf16', 'fp16'):
         raise ConfigError(f"training.precision={precision} on mps: robopoet computes in fp32 on a Mac's GPU; "
                           "use fp32 (or auto)")
