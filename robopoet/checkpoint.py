@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 from .checks import SettingError
-from .config import Config
+from .config import Config, ConfigError, config_from_dict
 from .files import atomic_write
 from .model import GPT, GPTConfig
 from .tokenizer import Tokenizer
@@ -18,7 +18,8 @@ from .tokenizer import Tokenizer
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'OTHER_CHECKPOINT', 'SET_ASIDE', 'CheckpointError', 'save_checkpoint', 'read_checkpoint',
            'damaged', 'check_model', 'load_model', 'check_run_state', 'load_optimizer_state', 'compatibility_problems',
-           'text_digests', 'text_changes', 'repair_best', 'set_aside', 'put_back', 'drop_set_aside']
+           'text_digests', 'check_texts', 'check_resumable', 'repair_best', 'set_aside', 'put_back', 'drop_set_aside',
+           'finish_set_aside']
 
 # %% ../nbs/04e_checkpoint.ipynb #fa36f394
 class CheckpointError(RuntimeError):
@@ -203,19 +204,37 @@ def text_digests(documents, # the run's `corpus.Document`s
     return [{'name': d.name, 'file': d.source, 'sha256': hashlib.sha256(d.text.encode()).hexdigest()}
             for d in documents]
 
-def text_changes(old:list|None, # `text_digests` of the texts a checkpoint was trained on (None: unknown)
-                 new:list, # `text_digests` of this run's texts
-                ) -> str|None:
-    "Which text differs between `old` and `new`, in words; None when they hold the same texts."
-    if old is None: return None  # a checkpoint from before the texts were recorded
-    files = lambda texts: ', '.join(t['file'] for t in texts)
-    if len(old) != len(new):
-        return (f"it was trained on {len(old)} text(s) ({files(old)}), and this run has {len(new)} "
-                f"({files(new)})")
-    for o, n in zip(old, new):
-        if o['sha256'] != n['sha256']:
-            was = ': its contents changed' if o['file'] == n['file'] else f" (it was trained on {o['file']})"
-            return f"{n['file']} is not the text it was trained on{was}"
+def check_texts(old:list|None, # `text_digests` of the texts the checkpoint was trained on (None: unknown)
+                new:list, # `text_digests` of this run's texts
+                path): # the checkpoint, for the message
+    "Refuse to continue the checkpoint at `path` on other texts than `old`, naming the text that differs."
+    if old is None or [t['sha256'] for t in old] == [t['sha256'] for t in new]: return  # None: saved before
+    files = lambda texts: ', '.join(t['file'] for t in texts)                        # texts were recorded
+    if len(old) != len(new): why = (f"it was trained on {len(old)} text(s) ({files(old)}), and this run has "
+                                    f"{len(new)} ({files(new)})")
+    else:
+        o, n = next((o, n) for o, n in zip(old, new) if o['sha256'] != n['sha256'])
+        why = f"{n['file']} is not the text it was trained on" + (
+            ': its contents changed' if Path(o['file']).resolve() == Path(n['file']).resolve() else
+            f" (that was {o['file']})")
+    raise CheckpointError(f"{path} cannot be resumed with these texts: {why}. Resume with the texts it was "
+                          "trained on, or start another run (name=NEW)")
+
+
+# %% ../nbs/04e_checkpoint.ipynb #19df5bc6
+def check_resumable(ck:dict, # a run's checkpoint, from `read_checkpoint`
+                    path, # where it was read, for messages
+                    cfg:Config, # the config of the run that would continue it
+                    advice:str=OTHER_CHECKPOINT, # what to do if it is damaged
+                   ) -> dict:
+    "`ck`, once its run state and model are whole and a run with `cfg` can continue it."
+    check_run_state(ck, path, advice); check_model(ck, path, advice)
+    try: old = config_from_dict(ck['config'], f'the config in {path}')
+    except ConfigError as e: raise damaged(path, str(e), advice) from None
+    if problems := compatibility_problems(old, cfg):
+        raise CheckpointError(f"{path} cannot be resumed with this config: {'; '.join(problems)}. "
+                              "Resume with the config it was trained with, or start another run (name=NEW)")
+    return ck
 
 
 # %% ../nbs/04e_checkpoint.ipynb #d8b3e1a5
@@ -251,11 +270,11 @@ def set_aside(paths, # the files of a run that a new run replaces
 def put_back(folders, # the folders `set_aside` moved files out of
              new=(), # the replacing run's files there, deleted first
             ) -> list[Path]:
-    "Undo `set_aside`: delete the files `new`, then move the files set aside in `folders` back."
-    for p in new: Path(p).unlink(missing_ok=True)
+    "Undo `set_aside`: if files were set aside in `folders`, delete the files `new` and move them back."
+    asides = [Path(f)/SET_ASIDE for f in dict.fromkeys(map(str, folders)) if (Path(f)/SET_ASIDE).is_dir()]
+    for p in (new if asides else ()): Path(p).unlink(missing_ok=True)
     back = []
-    for aside in (Path(f)/SET_ASIDE for f in dict.fromkeys(map(str, folders))):
-        if not aside.is_dir(): continue
+    for aside in asides:
         back += [p.replace(aside.parent/p.name) for p in sorted(aside.iterdir())]
         aside.rmdir()
     return back
@@ -263,4 +282,11 @@ def put_back(folders, # the folders `set_aside` moved files out of
 def drop_set_aside(folders): # the folders `set_aside` moved files out of
     "Delete the files `set_aside` kept in `folders`: the run that replaces them has its first checkpoint."
     for f in dict.fromkeys(map(str, folders)): shutil.rmtree(Path(f)/SET_ASIDE, ignore_errors=True)
+
+def finish_set_aside(folders, # a run's folders, locked by this process
+                     last_path, # the run's last.pth
+                     new=()): # the files of the run that was to replace the set-aside one
+    "End an `--overwrite`: drop what it set aside if the new run wrote `last_path`, else put it back."
+    if Path(last_path).exists(): drop_set_aside(folders)
+    else: put_back(folders, new)
 
