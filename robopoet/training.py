@@ -384,7 +384,7 @@ def train_cli(overrides:Param('settings to change, as section.key=value (e.g. tr
                          nargs='+')=None,
               resume:bool=False, # continue the run from CHECKPOINT_DIR/NAME/last.pth
               overwrite:bool=False, # start afresh, replacing the run's checkpoints and logs
-              device:str=None, # auto, cpu, cuda or cuda:N (default: the config's training.device)
+              device:str=None, # auto, cpu, cuda, cuda:N or mps (default: the config's training.device)
               quiet:bool=False): # no progress bar or lines, only the summary at the end
     "Train a GPT from a YAML config and print where its checkpoints are."
     try:
