@@ -263,6 +263,10 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                 allow_download:bool=True, # download a known text that is on disk nowhere
                ) -> Corpus:
     "A `Corpus` of known texts (by name), `.txt` files and folders of them; the same text twice is refused."
+    if isinstance(valid_frac, bool) or not (isinstance(valid_frac, (int, float)) and 0 <= valid_frac < 1):
+        raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
+    if not isinstance(allow_download, bool):
+        raise CorpusError(f"allow_download must be true or false, got {allow_download!r}")
     docs, seen = [load_document(s, data_dir, allow_download) for s in _expand(sources)], {}
     for doc in docs:
         if (first := seen.setdefault(doc.text, doc)) is not doc:

@@ -81,6 +81,7 @@ def training_memory(cfg, # the model's `GPTConfig`
                     batch_size:int, # windows per micro-batch
                    ) -> tuple[int, int]:
     "`(parameters, bytes)`: a rough estimate of the memory one training step of `cfg` needs, in float32."
+    if type(cfg).__name__ != 'GPTConfig': raise ConfigError(f"cfg must be a GPTConfig, got {cfg!r}")
     check_int('batch_size', batch_size, lo=1, error=ConfigError)
     d, L, T, V = cfg.n_embd, cfg.n_layer, cfg.block_size, cfg.vocab_size
     params = L * 12 * d * d + V * d * (1 if cfg.tie_weights else 2) + (0 if cfg.rotary else T * d)
