@@ -4,21 +4,22 @@
 
 # %% ../nbs/04e_checkpoint.ipynb #cb2d53de
 from __future__ import annotations
-import io, math, pickle, zipfile
+import hashlib, io, math, os, pickle, shutil, zipfile
 from pathlib import Path
 
 import torch
 
 from .checks import SettingError
-from .config import Config
+from .config import Config, ConfigError, config_from_dict
 from .files import atomic_write
 from .model import GPT, GPTConfig
 from .tokenizer import Tokenizer
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'OTHER_CHECKPOINT', 'CheckpointError', 'save_checkpoint', 'read_checkpoint', 'damaged',
-           'check_model', 'load_model', 'check_run_state', 'load_optimizer_state', 'compatibility_problems',
-           'repair_best']
+__all__ = ['CHECKPOINT_FORMAT', 'OTHER_CHECKPOINT', 'SET_ASIDE', 'CheckpointError', 'save_checkpoint', 'read_checkpoint',
+           'damaged', 'check_model', 'load_model', 'check_run_state', 'load_optimizer_state', 'compatibility_problems',
+           'text_digests', 'check_texts', 'check_resumable', 'repair_best', 'set_aside', 'put_back', 'drop_set_aside',
+           'finish_set_aside']
 
 # %% ../nbs/04e_checkpoint.ipynb #fa36f394
 class CheckpointError(RuntimeError):
@@ -43,18 +44,24 @@ def read_checkpoint(path, # a robopoet checkpoint
                     advice:str=OTHER_CHECKPOINT, # what to do when the file is damaged
                    ) -> dict:
     "The dict in a robopoet checkpoint, loaded with `weights_only=True`; `CheckpointError` for anything else."
+    if not isinstance(path, (str, os.PathLike)):
+        raise CheckpointError(f"path must be a checkpoint file's path, got {path!r}")
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"no checkpoint at {path}: train one with `robopoet train`, or check the path "
                               "(runs write CHECKPOINT_DIR/NAME/last.pth and best.pth)")
     try:
-        with zipfile.ZipFile(path) as z: unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        with zipfile.ZipFile(path) as z:
+            bomb = (unpacked := sum(i.file_size for i in z.infolist())) > 2 * path.stat().st_size + 2**20
+            bad = None if bomb else z.testzip()  # checks every entry's CRC-32: the first that fails
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         raise CheckpointError(f"{path} is not a PyTorch checkpoint, or is truncated or corrupt (not a whole "
                               f"zip archive): {advice}") from None
-    if unpacked > 2 * path.stat().st_size + 2**20:
+    if bomb:
         raise CheckpointError(f"{path} unpacks to {unpacked:,} bytes, far more than its size: robopoet never "
                               f"writes such files; {advice}")
+    if bad: raise CheckpointError(f"{path} is corrupt: its entry {bad} does not match the checksum written "
+                                  f"with it (the file changed after it was saved): {advice}")
     try: ck = torch.load(path, map_location=device, weights_only=True)
     except pickle.UnpicklingError as e:
         if 'weights only' in str(e).lower():
@@ -156,6 +163,10 @@ def check_run_state(ck:dict, # a run's checkpoint, from `read_checkpoint`
         raise damaged(path, "its random-number state is wrong", advice)
     for k in ('optimizer', 'config', 'tokenizer'):
         if not isinstance(ck.get(k), dict): raise damaged(path, f"its {k} is not a mapping", advice)
+    texts, keys = ck.get('texts', []), ('name', 'file', 'sha256')  # none in older checkpoints
+    is_text = lambda t: isinstance(t, dict) and all(isinstance(t.get(k), str) for k in keys)
+    if not (isinstance(texts, list) and all(map(is_text, texts))):
+        raise damaged(path, "its list of texts is wrong", advice)
     return ck
 
 def load_optimizer_state(optimizer, # a torch optimizer, or several in an `Optimizers`
@@ -183,8 +194,48 @@ def compatibility_problems(old:Config, # the config a checkpoint was trained wit
     pairs = [(f'model.{k}', old.model.get(k), v) for k, v in cfg.model.items()]
     pairs += [('optim.optimizer', old.optim.optimizer, cfg.optim.optimizer)]
     pairs += [(f'data.{k}', getattr(old.data, k), getattr(cfg.data, k))
-              for k in ('tokenizer', 'tokenizer_args', 'sources', 'valid_frac')]
+              for k in ('tokenizer', 'tokenizer_args', 'valid_frac')]  # the texts: by content, below
     return [f"{key} is {a!r} in the checkpoint but {b!r} in the config" for key, a, b in pairs if a != b]
+
+# %% ../nbs/04e_checkpoint.ipynb #08e5b83b
+def text_digests(documents, # the run's `corpus.Document`s
+                ) -> list[dict]:
+    "What a run trains on, as plain data: each text's name, file and the SHA-256 of its cleaned text."
+    return [{'name': d.name, 'file': d.source, 'sha256': hashlib.sha256(d.text.encode()).hexdigest()}
+            for d in documents]
+
+def check_texts(old:list|None, # `text_digests` of the texts the checkpoint was trained on (None: unknown)
+                new:list, # `text_digests` of this run's texts
+                path): # the checkpoint, for the message
+    "Refuse to continue the checkpoint at `path` on other texts than `old`, naming the text that differs."
+    if old is None or [t['sha256'] for t in old] == [t['sha256'] for t in new]: return  # None: saved before
+    files = lambda texts: ', '.join(t['file'] for t in texts)                        # texts were recorded
+    if len(old) != len(new): why = (f"it was trained on {len(old)} text(s) ({files(old)}), and this run has "
+                                    f"{len(new)} ({files(new)})")
+    else:
+        o, n = next((o, n) for o, n in zip(old, new) if o['sha256'] != n['sha256'])
+        why = f"{n['file']} is not the text it was trained on" + (
+            ': its contents changed' if Path(o['file']).resolve() == Path(n['file']).resolve() else
+            f" (that was {o['file']})")
+    raise CheckpointError(f"{path} cannot be resumed with these texts: {why}. Resume with the texts it was "
+                          "trained on, or start another run (name=NEW)")
+
+
+# %% ../nbs/04e_checkpoint.ipynb #19df5bc6
+def check_resumable(ck:dict, # a run's checkpoint, from `read_checkpoint`
+                    path, # where it was read, for messages
+                    cfg:Config, # the config of the run that would continue it
+                    advice:str=OTHER_CHECKPOINT, # what to do if it is damaged
+                   ) -> dict:
+    "`ck`, once its run state and model are whole and a run with `cfg` can continue it."
+    check_run_state(ck, path, advice); check_model(ck, path, advice)
+    try: old = config_from_dict(ck['config'], f'the config in {path}')
+    except ConfigError as e: raise damaged(path, str(e), advice) from None
+    if problems := compatibility_problems(old, cfg):
+        raise CheckpointError(f"{path} cannot be resumed with this config: {'; '.join(problems)}. "
+                              "Resume with the config it was trained with, or start another run (name=NEW)")
+    return ck
+
 
 # %% ../nbs/04e_checkpoint.ipynb #d8b3e1a5
 def repair_best(ck:dict, # the run's last.pth, read
@@ -195,7 +246,47 @@ def repair_best(ck:dict, # the run's last.pth, read
     try: held = read_checkpoint(best_path).get('step') if Path(best_path).exists() else None
     except CheckpointError: held = None
     if held == ck['best_step']: return
+    val = ck['history'][-1].get('val_loss') if ck['history'] else None  # last.pth's own validation loss
+    if held == ck['step'] and val is not None:  # best.pth is a copy of last.pth: the user made it the best
+        ck.update(best_step=ck['step'], best_val_loss=val, bad_evals=0); return
     if ck['best_step'] != ck['step']:
+        copy = '' if val is None else (f"; or, to go on with step {ck['step']:,}'s model as the best so "
+                                       f"far, copy {Path(last_path).name} over {Path(best_path).name} and "
+                                       "resume again")
         raise CheckpointError(f"{best_path} does not hold the model of step {ck['best_step']:,}, which "
-                              f"{last_path} calls the best: put it back, or start afresh with --overwrite")
+                              f"{last_path} calls the best: put it back{copy}; or start afresh with "
+                              "--overwrite")
     save_checkpoint({k: v for k, v in ck.items() if k != 'format'}, best_path)
+
+# %% ../nbs/04e_checkpoint.ipynb #78df1e23
+SET_ASIDE = '.replaced'  # where --overwrite keeps the run it replaces, until the new run's first checkpoint
+
+def set_aside(paths, # the files of a run that a new run replaces
+             ) -> list[Path]:
+    "Move each of `paths` into the `.replaced` folder beside it (a rename: nothing is copied or deleted)."
+    for p in map(Path, paths): (p.parent/SET_ASIDE).mkdir(exist_ok=True); p.replace(p.parent/SET_ASIDE/p.name)
+    return [Path(p) for p in paths]
+
+def put_back(folders, # the folders `set_aside` moved files out of
+             new=(), # the replacing run's files there, deleted first
+            ) -> list[Path]:
+    "Undo `set_aside`: if files were set aside in `folders`, delete the files `new` and move them back."
+    asides = [Path(f)/SET_ASIDE for f in dict.fromkeys(map(str, folders)) if (Path(f)/SET_ASIDE).is_dir()]
+    for p in (new if asides else ()): Path(p).unlink(missing_ok=True)
+    back = []
+    for aside in asides:
+        back += [p.replace(aside.parent/p.name) for p in sorted(aside.iterdir())]
+        aside.rmdir()
+    return back
+
+def drop_set_aside(folders): # the folders `set_aside` moved files out of
+    "Delete the files `set_aside` kept in `folders`: the run that replaces them has its first checkpoint."
+    for f in dict.fromkeys(map(str, folders)): shutil.rmtree(Path(f)/SET_ASIDE, ignore_errors=True)
+
+def finish_set_aside(folders, # a run's folders, locked by this process
+                     last_path, # the run's last.pth
+                     new=()): # the files of the run that was to replace the set-aside one
+    "End an `--overwrite`: drop what it set aside if the new run wrote `last_path`, else put it back."
+    if Path(last_path).exists(): drop_set_aside(folders)
+    else: put_back(folders, new)
+

@@ -121,7 +121,7 @@ class TrainingConfig:
     patience: int = 10  # validations without improvement before stopping early; 0 never stops
     precision: str = 'auto'  # 'auto' (bf16 where the hardware is fast at it, else fp16 or fp32), 'bf16', ...
     seed: int = 1337  # seeds the weights, the window order and dropout
-    device: str = 'auto'  # 'auto' (CUDA when there is one), 'cpu', 'cuda', 'cuda:1', ...
+    device: str = 'auto'  # 'auto' (CUDA when there is one), 'cpu', 'cuda', 'cuda:1', 'mps' (a Mac's GPU)
     checkpoint_dir: str = 'checkpoints'  # checkpoints go to CHECKPOINT_DIR/NAME/{last,best}.pth
     log_dir: str = 'logs'  # metrics.csv (and TensorBoard events, if installed) go to LOG_DIR/NAME/
     log_every: int = 10  # steps between TensorBoard points and progress-bar updates
@@ -139,7 +139,7 @@ class TrainingConfig:
             if not isinstance(getattr(self, k), str) or not getattr(self, k):
                 raise ConfigError(f"training.{k} must be a non-empty string, got {getattr(self, k)!r}")
         check_bool('training.compile', self.compile, error=ConfigError)
-        check_int('training.threads', self.threads, 0, hint=" (0 keeps torch's default)", error=ConfigError)
+        check_int('training.threads', self.threads, 0, 1024, " (0 keeps torch's default)", ConfigError)
 
 # %% ../nbs/04a_config.ipynb #f1c7d3a8
 NAME_PATTERN = r'\w[\w.-]{0,99}'  # a letter, digit or _, then those, '.' or '-': never '/', '..' or '.x'

@@ -17,11 +17,12 @@ from .checks import SettingError, check_bool, check_choice, check_int, check_num
 from .attention import CausalSelfAttention, Dropout, RMSNorm, apply_rotary, rotary_tables
 
 # %% auto #0
-__all__ = ['NORMS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'KVLayer', 'param_counts',
-           'draw_gpt']
+__all__ = ['NORMS', 'SIZE_LIMITS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'KVLayer',
+           'param_counts', 'draw_gpt']
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
+SIZE_LIMITS = dict(vocab_size=2**24, block_size=2**20, n_layer=1024, n_head=1024, n_embd=2**16)  # largest
 MLPS = ('gelu', 'gelu_tanh', 'relu2', 'swiglu')
 
 @dataclass
@@ -43,8 +44,7 @@ class GPTConfig:
     fast_attention: bool = True  # F.scaled_dot_product_attention; False spells attention out
 
     def __post_init__(self):
-        for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
-            check_int(f'GPTConfig.{name}', getattr(self, name), lo=1)
+        for name, hi in SIZE_LIMITS.items(): check_int(f'GPTConfig.{name}', getattr(self, name), lo=1, hi=hi)
         for name in ('bias', 'rotary', 'qk_norm', 'tie_weights', 'fast_attention'):
             check_bool(f'GPTConfig.{name}', getattr(self, name))
         if self.n_embd % self.n_head:

@@ -7,26 +7,44 @@ from __future__ import annotations
 import contextlib, os, signal, threading
 import torch
 
-from .config import ConfigError
+from .checks import check_choice, check_int
+from .config import PRECISIONS, ConfigError
 
 # %% auto #0
-__all__ = ['pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'dist_env', 'rank_device', 'dist_backend',
-           'deferred_interrupt']
+__all__ = ['DEVICES', 'STOP_SIGNALS', 'pick_device', 'cpu_has_fast_bf16', 'pick_precision', 'autocast', 'training_memory',
+           'device_memory', 'check_memory', 'dist_env', 'rank_device', 'dist_backend', 'deferred_interrupt']
 
 # %% ../nbs/04d_runtime.ipynb #11f7484e
-def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
+DEVICES = ('cpu', 'cuda', 'mps')  # the device types robopoet computes on
+_USE = "use auto, cpu, cuda, cuda:N or mps"
+
+def _available(kind:str) -> bool:
+    "Does this torch have a device of type `kind` here (one of `DEVICES`)?"
+    if kind == 'cuda': return torch.cuda.is_available()
+    if kind == 'mps': return torch.backends.mps.is_available()
+    return kind == 'cpu'
+
+def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps' (or a `torch.device`)
                ) -> torch.device:
     "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named, if it exists."
+    if isinstance(device, torch.device): device = str(device)
     if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if not isinstance(device, str):
+        raise ConfigError(f"device must be a device's name ({_USE}), got {device!r}")
     try: d = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ConfigError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N") from None
-    if d.type == 'cuda' and not torch.cuda.is_available():
+    except (RuntimeError, TypeError): raise ConfigError(f"unknown device {device!r}: {_USE}") from None
+    if d.type not in DEVICES: raise ConfigError(f"device {device!r} is not one robopoet computes on: {_USE}")
+    if d.type == 'cuda' and not _available('cuda'):
         raise ConfigError(f"device {device!r} asked for, but torch sees no CUDA GPU: use --device cpu")
-    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
-        raise ConfigError(f"device {device!r} asked for, but torch sees {torch.cuda.device_count()} GPU(s): "
-                          f"use cuda:0 to cuda:{torch.cuda.device_count() - 1}")
+    if d.type == 'mps' and not _available('mps'):
+        raise ConfigError(f"device {device!r} asked for, but this torch has no MPS (the GPU of a Mac with "
+                          "Apple silicon, macOS 12.3 or later): use --device cpu")
+    n = torch.cuda.device_count() if d.type == 'cuda' else 1
+    if d.index is not None and d.index >= n:
+        raise ConfigError(f"device {device!r} asked for, but torch sees {n} {d.type} device(s): "
+                          f"use {d.type}:0 to {d.type}:{n - 1}")
     return d
+
 
 # %% ../nbs/04d_runtime.ipynb #9b8e1f37
 def cpu_has_fast_bf16() -> bool:
@@ -38,10 +56,17 @@ def pick_precision(precision:str, # 'auto', 'bf16', 'fp16' or 'fp32'
                    device:torch.device, # where the run computes
                   ) -> str:
     "Resolve `'auto'`: bf16 where the hardware does it fast (new CPUs, GPUs), fp16 on older GPUs, else fp32."
+    check_choice('training.precision', precision, PRECISIONS, ConfigError)
+    if not isinstance(device, torch.device):
+        raise ConfigError(f"device must be a torch.device, got {device!r}")
+    if device.type == 'mps' and precision in ('bf16', 'fp16'):
+        raise ConfigError(f"training.precision={precision} on mps: robopoet computes in fp32 on a Mac's GPU; "
+                          "use fp32 (or auto)")
     if precision == 'fp16' and device.type != 'cuda':
         raise ConfigError("training.precision=fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU")
     if precision != 'auto': return precision
-    if device.type == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
+    if device.type == 'cuda':  # tensor cores multiply bf16 from compute capability 8.0 (Ampere) on
+        return 'bf16' if torch.cuda.get_device_capability(device)[0] >= 8 else 'fp16'
     return 'bf16' if device.type == 'cpu' and cpu_has_fast_bf16() else 'fp32'
 
 def autocast(precision:str, # 'bf16', 'fp16' or 'fp32'
@@ -49,6 +74,42 @@ def autocast(precision:str, # 'bf16', 'fp16' or 'fp32'
     "The autocast context for `precision` (a no-op for fp32)."
     if precision == 'fp32': return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
+
+
+# %% ../nbs/04d_runtime.ipynb #6339f257
+def training_memory(cfg, # the model's `GPTConfig`
+                    batch_size:int, # windows per micro-batch
+                   ) -> tuple[int, int]:
+    "`(parameters, bytes)`: a rough estimate of the memory one training step of `cfg` needs, in float32."
+    if type(cfg).__name__ != 'GPTConfig': raise ConfigError(f"cfg must be a GPTConfig, got {cfg!r}")
+    check_int('batch_size', batch_size, lo=1, error=ConfigError)
+    d, L, T, V = cfg.n_embd, cfg.n_layer, cfg.block_size, cfg.vocab_size
+    params = L * 12 * d * d + V * d * (1 if cfg.tie_weights else 2) + (0 if cfg.rotary else T * d)
+    maps = 0 if cfg.fast_attention else 3 * cfg.n_head * T  # softmax, its dropout mask, the gradient
+    activations = batch_size * T * (L * (17 * d + maps) + 3 * V)
+    return params, 4 * (4 * params + activations)
+
+def device_memory(device:torch.device, # where the run computes
+                 ) -> int|None:
+    "Bytes of memory on `device`: a CUDA GPU's own, else the machine's (None where the system will not say)."
+    if device.type == 'cuda': return torch.cuda.get_device_properties(device).total_memory
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError): return None  # Windows has no sysconf
+
+def check_memory(cfg, # the model's `GPTConfig`
+                 batch_size:int, # windows per micro-batch
+                 device:torch.device, # where the run computes
+                ) -> int:
+    "The bytes training `cfg` needs (estimated), if `device` has that much memory; else a `ConfigError`."
+    params, need = training_memory(cfg, batch_size)
+    have = device_memory(device)
+    if have is None or need <= have: return need
+    where = 'the GPU' if device.type == 'cuda' else 'this machine'
+    raise ConfigError(f"this model ({params:,} parameters) needs about {need / 2**30:,.1f} GiB to train at "
+                      f"batch size {batch_size}, more than the {have / 2**30:,.1f} GiB {where} has: use a "
+                      "smaller model.n_embd, model.n_layer or model.block_size, or a smaller "
+                      "training.batch_size")
+
 
 # %% ../nbs/04d_runtime.ipynb #2a6f9d38
 def dist_env() -> tuple[int, int, int, int]:
@@ -77,16 +138,19 @@ def dist_backend(device:torch.device, # this process's device
     return 'nccl' if device.type == 'cuda' else 'gloo'
 
 # %% ../nbs/04d_runtime.ipynb #17e22c23
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # Ctrl-C; kill, job schedulers, shutdowns
+
 @contextlib.contextmanager
 def deferred_interrupt():
-    "Within: the first Ctrl-C is remembered (the yielded list becomes true), a second one interrupts at once."
+    "Within: the first Ctrl-C or SIGTERM is remembered (the yielded list becomes true), a second interrupts."
     asked = []
     if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
         yield asked; return
     def remember(signum, frame):
         if asked: raise KeyboardInterrupt
         asked.append(signum)
-    previous = signal.signal(signal.SIGINT, remember)
+    previous = {s: signal.signal(s, remember) for s in STOP_SIGNALS}
     try: yield asked
-    finally: signal.signal(signal.SIGINT, previous)
+    finally:
+        for s, handler in previous.items(): signal.signal(s, handler)
 

@@ -22,10 +22,11 @@ from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
 from .checks import check_choice
 from .optim import OPTIMIZERS, lr_at, make_optimizer
-from .runtime import (autocast, deferred_interrupt, dist_backend, dist_env, pick_device, pick_precision,
-                              rank_device)
-from .checkpoint import (CheckpointError, check_model, check_run_state, compatibility_problems,
-                                 damaged, load_optimizer_state, read_checkpoint, repair_best, save_checkpoint)
+from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env, pick_device,
+                              pick_precision, rank_device)
+from .checkpoint import (CheckpointError, check_resumable, check_texts, damaged, finish_set_aside,
+                                 load_optimizer_state, read_checkpoint, repair_best, save_checkpoint,
+                                 set_aside, text_digests)
 from .logs import MetricsLog, Progress, log_files
 
 # %% auto #0
@@ -78,7 +79,7 @@ class Trainer:
     def __init__(self, cfg:Config, # the run's settings (see `load_config`)
                  device:str=None, # overrides `cfg.training.device`
                  resume:bool=False, # continue from the run's last.pth
-                 overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
+                 overwrite:bool=False, # start afresh, replacing the run's checkpoints and logs
                  progress:bool=True, # show a progress bar (and a live loss plot in notebooks)
                  init=None): # start from this checkpoint's model and tokenizer (e.g. `robopoet import`'s)
         if resume and overwrite: raise ConfigError("resume and overwrite contradict each other: choose one")
@@ -110,11 +111,13 @@ def open_folders(self:Trainer, resume:bool, # the run's files are to be continue
     t, name = self.cfg.training, self.cfg.name
     self.ckpt_dir, self.log_dir = Path(t.checkpoint_dir)/name, Path(t.log_dir)/name
     self.last_path, self.best_path = self.ckpt_dir/'last.pth', self.ckpt_dir/'best.pth'
+    self.aside = []  # what --overwrite replaces, set aside until this run's first checkpoint
     if not self.is_main: return
     for folder, what in ((self.ckpt_dir, 'checkpoint_dir'), (self.log_dir, 'log_dir')):
         check_writable(folder, 'checkpoints' if what == 'checkpoint_dir' else 'logs', f'training.{what}')
         if all(lock.folder.resolve() != folder.resolve() for lock in self.locks):  # the two may be one
             self.locks.append(FolderLock(folder, "; wait for it to end, or give this run another name"))
+    finish_set_aside((self.ckpt_dir, self.log_dir), self.last_path, log_files(self.log_dir))  # a killed one's
     remove_stale_temps(self.ckpt_dir, ['last.pth', 'best.pth'])
     remove_stale_temps(self.log_dir, ['metrics.csv'])
     for path in (self.last_path, self.best_path, self.log_dir/'metrics.csv'): check_not_link(path)
@@ -123,8 +126,7 @@ def open_folders(self:Trainer, resume:bool, # the run's files are to be continue
         raise CheckpointError(f"a run named {name!r} is already there ({', '.join(map(str, old[:3]))}): "
                               "continue it with --resume, replace it with --overwrite, or name this run "
                               "otherwise (name=NEW)")
-    if overwrite:
-        for path in old: path.unlink()
+    if overwrite: self.aside = set_aside(old)  # deleted once this run has its first checkpoint
 
 # %% ../nbs/04g_training.ipynb #1b7e5f90
 @patch
@@ -132,6 +134,7 @@ def build_data(self:Trainer):
     "The tokenizer, trained on the training text (or --init's), the training batches and validation windows."
     d, t = self.cfg.data, self.cfg.training
     corpus = load_corpus(d.sources, d.data_dir, d.valid_frac)
+    self.texts = text_digests(corpus.documents)  # what the texts hold, for --resume to compare
     self.tokenizer = self.tokenizer or make_tokenizer(d.tokenizer, corpus.train, **d.tokenizer_args)
     T = self.cfg.model['block_size']
     train_ids = torch.tensor(self.tokenizer.encode(corpus.train), dtype=torch.long)
@@ -148,6 +151,7 @@ def build_data(self:Trainer):
 def build_model(self:Trainer):
     "The model from the config's seed, its optimiser, the fp16 gradient scaler, and the run's counters at 0."
     self.model_config = GPTConfig(vocab_size=self.tokenizer.vocab_size, **self.cfg.model)
+    check_memory(self.model_config, self.cfg.training.batch_size, self.device)  # before allocating any of it
     torch.manual_seed(self.cfg.training.seed)
     self.raw_model = GPT(self.model_config).to(self.device)
     self.optimizer = make_optimizer(self.raw_model, self.cfg.optim, self.precision)
@@ -169,7 +173,9 @@ def join_processes(self:Trainer):
 
 @patch
 def close(self:Trainer):
-    "Let go of the run's folders and of the process group the trainer joined."
+    "Let go of the run's folders (putting back a run it was to replace) and of the process group it joined."
+    if self.aside:  # --overwrite: without a checkpoint of this run, the run it was to replace comes back
+        finish_set_aside((self.ckpt_dir, self.log_dir), self.last_path, log_files(self.log_dir))
     for lock in self.locks: lock.release()
     self.locks, self.closed = [], True
     if self.own_group and torch.distributed.is_initialized():
@@ -245,7 +251,7 @@ def state(self:Trainer) -> dict:
                 scaler=self.scaler.state_dict() if self.scaler else None,
                 model_config=self.model_config.to_dict(), tokenizer=self.tokenizer.to_dict(),
                 config=self.cfg.to_dict(), step=self.step, best_val_loss=self.best_val_loss,
-                best_step=self.best_step, bad_evals=self.bad_evals, history=self.history,
+                best_step=self.best_step, bad_evals=self.bad_evals, history=self.history, texts=self.texts,
                 rng={'cpu': torch.get_rng_state(), 'cuda': cuda})
 
 @patch
@@ -257,6 +263,7 @@ def save(self:Trainer, best:bool): # this step's model is the best so far
     save_checkpoint(state, self.last_path)
     self.saved_step = self.step
     if best: save_checkpoint(state, self.best_path)
+    if self.aside: finish_set_aside((self.ckpt_dir, self.log_dir), self.last_path); self.aside = []
 
 # %% ../nbs/04g_training.ipynb #4f9c2b71
 RESUME_ADVICE = ("to resume from best.pth instead, copy it over last.pth and resume again; "
@@ -266,18 +273,14 @@ RESUME_ADVICE = ("to resume from best.pth instead, copy it over last.pth and res
 def read_last(self:Trainer) -> dict:
     "The run's last.pth, checked and fit for this config; on rank 0, best.pth repaired to agree with it."
     ck = read_checkpoint(self.last_path, advice=RESUME_ADVICE)
-    check_run_state(ck, self.last_path, RESUME_ADVICE); check_model(ck, self.last_path, RESUME_ADVICE)
-    try: old = config_from_dict(ck['config'], f'the config in {self.last_path}')
-    except ConfigError as e: raise damaged(self.last_path, str(e), RESUME_ADVICE) from None
-    if problems := compatibility_problems(old, self.cfg):
-        raise CheckpointError(f"{self.last_path} cannot be resumed with this config: {'; '.join(problems)}. "
-                              "Resume with the config it was trained with, or start another run (name=NEW)")
+    check_resumable(ck, self.last_path, self.cfg, RESUME_ADVICE)
     if self.is_main: repair_best(ck, self.last_path, self.best_path)
     return ck
 
 @patch
 def restore(self:Trainer, ck:dict): # the run's last.pth, checked
     "Continue from `ck`: weights, optimiser, scaler, counters, history and random state."
+    check_texts(ck.get('texts'), self.texts, self.last_path)  # by what they hold, not by their paths
     if ck['tokenizer'] != self.tokenizer.to_dict():
         raise CheckpointError(f"{self.last_path} was trained with another tokenizer than this config makes "
                               "(has the text changed?): resume with the text it was trained on")
@@ -307,8 +310,9 @@ def validate(self:Trainer, row:dict, # this step's numbers, to which it adds the
 def interrupted(self:Trainer) -> str:
     "What an interrupted run says: where it stopped, and whether there is anything to resume."
     if self.saved_step is None:
-        return (f"interrupted at step {self.step:,}, before the first checkpoint (written every "
-                f"{self.cfg.training.eval_every:,} steps): nothing to resume; start again with --overwrite")
+        every, kept = self.cfg.training.eval_every, "; the run it replaced is back" if self.aside else ''
+        return (f"interrupted at step {self.step:,}, before the first checkpoint (written every {every:,} "
+                f"steps): nothing to resume{kept}; start again with --overwrite")
     return (f"interrupted at step {self.step:,}; {self.last_path} holds step {self.saved_step:,}: "
             "continue from there with --resume")
 
@@ -325,9 +329,11 @@ def fit(self:Trainer) -> TrainResult:
     stop, train_time, trained, pending = 'max_steps', 0.0, 0, []
     elapsed0, start = (self.history[-1]['elapsed'] if self.history else 0.0), time.perf_counter()
     try:
-        with deferred_interrupt() as ctrl_c:  # Ctrl-C stops the run between steps, never inside a write
+        with deferred_interrupt() as ctrl_c:  # Ctrl-C or SIGTERM: stop between steps, never inside a write
             while self.step < t.max_steps:
-                if ctrl_c: raise KeyboardInterrupt
+                if ctrl_c:  # a run that has a checkpoint saves its steps since, to resume from here
+                    if self.saved_step not in (None, self.step) and not pending: self.save(best=False)
+                    raise KeyboardInterrupt
                 t0 = time.perf_counter()
                 loss, norm, lr = self.train_step()
                 train_time += time.perf_counter() - t0; trained += 1
@@ -366,7 +372,7 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
           overrides=(), # `section.key=value` strings (when `config` is a path or name)
           device:str=None, # overrides `training.device`
           resume:bool=False, # continue the run from its last.pth
-          overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
+          overwrite:bool=False, # start afresh, replacing the run's checkpoints and logs
           progress:bool=True, # progress bar (and a live loss plot in notebooks)
           init=None, # a checkpoint to start from (its model and tokenizer), e.g. `robopoet import`'s
          ) -> TrainResult:
@@ -382,8 +388,8 @@ def train_cli(overrides:Param('settings to change, as section.key=value (e.g. tr
               text:Param("train on these .txt files or folders (after any overrides), not data.sources",
                          nargs='+')=None,
               resume:bool=False, # continue the run from CHECKPOINT_DIR/NAME/last.pth
-              overwrite:bool=False, # start afresh: delete the run's checkpoints and logs first
-              device:str=None, # auto, cpu, cuda or cuda:N (default: the config's training.device)
+              overwrite:bool=False, # start afresh, replacing the run's checkpoints and logs
+              device:str=None, # auto, cpu, cuda, cuda:N or mps (default: the config's training.device)
               quiet:bool=False, # no progress bar or lines, only the summary at the end
               init:str=None): # start from this checkpoint (e.g. robopoet import's): its model and tokenizer
     "Train a GPT from a YAML config and print where its checkpoints are."
