@@ -24,7 +24,7 @@ from .checks import check_choice
 from .optim import OPTIMIZERS, lr_at, make_optimizer
 from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env, pick_device,
                               pick_precision, rank_device)
-from .checkpoint import (CheckpointError, check_resumable, check_texts, damaged, finish_set_aside,
+from .checkpoint import (CheckpointError, check_model, check_resumable, check_texts, damaged, finish_set_aside,
                                  load_optimizer_state, read_checkpoint, repair_best, save_checkpoint,
                                  set_aside, text_digests)
 from .logs import MetricsLog, Progress, log_files
