@@ -21,7 +21,7 @@ from ._modidx import d as _nbdev_index
 __all__ = ['CHECK', 'SOLUTION_FOLD', 'is_check', 'exercise_folds', 'FoldSolutions', 'documented', 'NotebookPageLinks',
            'entry_code', 'PythonEntries']
 
-# %% ../nbs/09_pages.ipynb #97c1e326
+# %% ../nbs/09_pages.ipynb #da7e6028
 CHECK = 'check'  # `#| check`: the directive that marks an exercise's check
 SOLUTION_FOLD = '<details class="solution">\n<summary>Show solution</summary>\n'  # opens a fold
 
@@ -37,12 +37,12 @@ def is_check(cell) -> bool:
 def exercise_folds(cells:list, # a notebook's cells
                    name:str='the notebook', # the notebook, for messages
                   ) -> list:
-    "`(first, last)` cell of each exercise's answer: its solutions, and the checks among and after them."
-    folds, last = [], None  # `last`: the kind of the open answer's last solution; None: none is open
+    "`(first, last)` cell of each exercise's answer: its solutions, the checks among and after it."
+    folds, last = [], None  # the kind of the open answer's last solution; None: no answer is open
     for i, cell in enumerate(cells):
         if is_solution(cell, f'{name}, cell {i + 1}'):
             kind = cell.get('cell_type')
-            if last is None or (last, kind) == ('markdown', 'code'): folds.append([i, i])  # a new one
+            if last is None or (last, kind) == ('markdown', 'code'): folds.append([i, i])  # new one
             else: folds[-1][1] = i
             last = kind
         elif is_check(cell) and last is not None: folds[-1][1] = i
@@ -50,14 +50,15 @@ def exercise_folds(cells:list, # a notebook's cells
     return [tuple(f) for f in folds]
 
 class FoldSolutions:
-    "nbdev processor (`procs` in settings.ini): each exercise's answer under one 'Show solution' fold."
+    "nbdev processor (`procs` in settings.ini): each exercise's answer in one 'Show solution' fold."
     def __init__(self, nb): self.nb = nb
     def __call__(self, cell): pass
     def end(self):
         cells, out, at = self.nb.cells, [], 0
         for cell in cells:
             if is_check(cell): cell.outputs = []  # "Correct!", saved when the solutions ran
-        for first, last in exercise_folds(cells, Path(getattr(self.nb, 'path_', 'the notebook')).name):
+        name = Path(getattr(self.nb, 'path_', 'the notebook')).name
+        for first, last in exercise_folds(cells, name):
             out += [*cells[at:first], new_markdown_cell(SOLUTION_FOLD), *cells[first:last + 1],
                     new_markdown_cell('</details>')]
             at = last + 1
