@@ -4,7 +4,7 @@ For each page: it has its title, the sidebar lists every stage, every image has 
 between our pages (and to an anchor on them) leads somewhere, symbol links included (relative, to pages named
 after their notebooks, which both builds have); with --katex, the maths has rendered. A page reads as a page,
 not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, and no path of the
-machine that built it (the checkout, the home folder, temporary folders). Every exercise's answer is folded under
+machine that built it (the checkout, the home folder, temporary folders), and no markdown link left as text. Every exercise's answer is folded under
 one "Show solution", as many folds as the notebook has exercises (found by robopoet's own parser,
 `robopoet.pages.exercise_folds`), and no saved self-check says "Correct!" on a page. The search box finds what it
 should. A full-page screenshot of
@@ -88,6 +88,12 @@ def folds_in(nb_path: Path) -> int:
     return len(exercise_folds(read_notebook(nb_path).cells, str(nb_path)))
 
 
+# The page's text without its code: where a markdown link left as text shows (and the search index reads it).
+PROSE_JS = """() => { const c = (document.querySelector('main') || document.body).cloneNode(true);
+  c.querySelectorAll('pre, code, script, style').forEach(e => e.remove()); return c.textContent; }"""
+RAW_LINK = re.compile(r'\]\([^)\s]+\)')
+
+
 def check_reading(page, name: str, nbs: Path) -> list[str]:
     "Outputs that read as a console, machine paths anywhere on the page, solutions not folded."
     problems = []
@@ -96,6 +102,9 @@ def check_reading(page, name: str, nbs: Path) -> list[str]:
         if m := pattern.search(outputs): problems.append(f'{name}: {what} in an output: {m[0][:60]!r}')
     text = page.locator('main').first.text_content() if page.locator('main').count() else page.text_content('body')
     for m in sorted(set(machine_paths().findall(text))): problems.append(f'{name}: a path of this machine: {m!r}...')
+    prose = page.evaluate(PROSE_JS)
+    for m in list(RAW_LINK.finditer(prose))[:3]:
+        problems.append(f'{name}: a markdown link left as text (on the page and in search): {prose[max(0, m.start() - 40):m.end()]!r}')
     expected = folds_in(nbs/f'{Path(name).stem}.ipynb')
     folds = page.locator('details.solution')
     if folds.count() != expected: problems.append(f'{name}: {folds.count()} solution folds, the notebook has {expected} exercises')

@@ -64,9 +64,11 @@ class FoldSolutions:
             at = last + 1
         self.nb.cells = out + cells[at:]
 
-# %% ../nbs/09_pages.ipynb #9c1166c0
+# %% ../nbs/09_pages.ipynb #8c475aad
 def _short_page(stem:str) -> str:  # the page name nbdev gives Quarto
     return re.sub(r'^\d+[a-zA-Z0-9]*_', '', stem.lower())
+
+_nested = re.compile(r'\[\[(`[^`\n]+`)\]\([^)\s]+\)\]\(([^)\s]+)\)')  # nbdev's link in a link
 
 def documented(nb_path) -> set:
     "The anchors of a notebook's page for its symbols: exported public functions, classes, patched methods."
@@ -103,7 +105,7 @@ class NotebookPageLinks:
 
     def relink(self, text:str) -> str:
         "`text` with links to pages of the published site made relative, to the pages named after notebooks."
-        return self.link.sub(self._target, text)
+        return self.link.sub(self._target, _nested.sub(r'[\1](\2)', text))
 
     def __call__(self, cell):
         if cell.cell_type == 'markdown': cell.source = self.relink(cell.source)
