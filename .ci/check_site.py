@@ -3,12 +3,12 @@
 For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
 between our pages (and to an anchor on them) leads somewhere, symbol links included (relative, to pages named
 after their notebooks, which both builds have); with --katex, the maths has rendered. A page reads as a page,
-not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, and no path of the
-machine that built it (the checkout, the home folder, temporary folders), and no markdown link left as text. Every exercise's answer is folded under
-one "Show solution", as many folds as the notebook has exercises (found by robopoet's own parser,
-`robopoet.pages.exercise_folds`), and no saved self-check says "Correct!" on a page. The search box finds what it
-should. A full-page screenshot of
-each page is saved. Exits 1 listing every problem found.
+not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, no path of the
+machine that built it (the checkout, the home folder, temporary folders), and no markdown link left as text.
+Every exercise's answer is folded under one "Show solution", as many folds as the notebook has exercises (found
+by robopoet's own parser, `robopoet.pages.exercise_folds`), and no saved self-check says "Correct!" on a page.
+The search box finds what it should. A full-page screenshot of each page is saved. Exits 1 listing every problem
+found.
 
 What a reader of a book expects: no code block scrolls sideways at 1280 px (measured in the browser: a block whose
 content is wider than its box), and at phone width (375 px) a wide table scrolls in its own box instead of being
