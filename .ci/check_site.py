@@ -3,18 +3,19 @@
 For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
 between our pages (and to an anchor on them) leads somewhere, symbol links included (relative, to pages named
 after their notebooks, which both builds have); with --katex, the maths has rendered. A page reads as a page,
-not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, and no path of the
-machine that built it (the checkout, the home folder, temporary folders). Every exercise solution is folded
-("Show solution"), as many as the notebook has. The search box finds what it should. A full-page screenshot of
-each page is saved. Exits 1 listing every problem found.
+not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, no path of the
+machine that built it (the checkout, the home folder, temporary folders), and no markdown link left as text.
+Every exercise's answer is folded under one "Show solution", as many folds as the notebook has exercises (found
+by robopoet's own parser, `robopoet.pages.exercise_folds`), and no saved self-check says "Correct!" on a page.
+The search box finds what it should. A full-page screenshot of each page is saved. Exits 1 listing every problem
+found.
 
 What a reader of a book expects: no code block scrolls sideways at 1280 px (measured in the browser: a block whose
 content is wider than its box), and at phone width (375 px) a wide table scrolls in its own box instead of being
 cut off. API entries read as Python: a class as `class`, not `def`; no `NoneType` or `<factory>`; no markdown link
 left as text in a signature; no option turned into an en dash (`–interactive`); no docstring inherited from
-`object`. Warnings, printed but not failing (yet): the share of test lines among the code lines a page shows
-(above a quarter), and saved self-check outputs that already say "Correct!". --measure writes the per-page numbers
-as JSON.
+`object`. A warning, printed but not failing (yet): the share of test lines among the code lines a page shows
+(above a quarter). --measure writes the per-page numbers as JSON.
 
     python .ci/check_site.py SITE_DIR [--shots DIR] [--require PAGE ...] [--katex KATEX_DIST] [--nbs NBS_DIR]
                              [--measure FILE]
@@ -26,6 +27,11 @@ import argparse, functools, http.server, json, re, sys, tempfile, threading, url
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's robopoet: the site and this check read exercises with one parser
+from robopoet.classroom import read_notebook
+from robopoet.pages import exercise_folds
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--disable-sync', '--no-first-run', '--disable-quic']
@@ -61,7 +67,6 @@ def check_math(page, name: str) -> tuple[list[str], int]:
     return problems, rendered
 
 
-ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = 'https://robopoet.github.io/robopoet/'  # the published site: links to its pages must be relative
 # What a console leaves in an output, and a page must not show.
 CONSOLE = {'a widget repr (show a static picture on the site)': re.compile(r'\b\w+\(children=\(|\b(?:Int|Float)?(?:Slider|Text|Textarea|Dropdown|Checkbox|Output|Button)\(value='),
@@ -77,12 +82,16 @@ def machine_paths() -> re.Pattern:
     return re.compile('(?:' + '|'.join(re.escape(p) for p in places) + r')/[\w.~-]')
 
 
-def solutions_in(nb_path: Path) -> int:
-    "How many exercise solutions notebook `nb_path` holds (cells that start `#| solution` or `<!-- solution -->`)."
+def folds_in(nb_path: Path) -> int:
+    "How many exercises notebook `nb_path` folds on its page: robopoet's `exercise_folds`, as the site's processor."
     if not nb_path.is_file(): return 0
-    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
-    first = lambda c: next((l.strip() for l in ''.join(c['source']).splitlines() if l.strip()), '')
-    return sum(bool(re.match(r'^(#\|\s*solution|<!--\s*solution\s*-->)\s*$', first(c))) for c in cells)
+    return len(exercise_folds(read_notebook(nb_path).cells, str(nb_path)))
+
+
+# The page's text without its code: where a markdown link left as text shows (and the search index reads it).
+PROSE_JS = """() => { const c = (document.querySelector('main') || document.body).cloneNode(true);
+  c.querySelectorAll('pre, code, script, style').forEach(e => e.remove()); return c.textContent; }"""
+RAW_LINK = re.compile(r'\]\([^)\s]+\)')
 
 
 def check_reading(page, name: str, nbs: Path) -> list[str]:
@@ -93,9 +102,12 @@ def check_reading(page, name: str, nbs: Path) -> list[str]:
         if m := pattern.search(outputs): problems.append(f'{name}: {what} in an output: {m[0][:60]!r}')
     text = page.locator('main').first.text_content() if page.locator('main').count() else page.text_content('body')
     for m in sorted(set(machine_paths().findall(text))): problems.append(f'{name}: a path of this machine: {m!r}...')
-    expected = solutions_in(nbs/f'{Path(name).stem}.ipynb')
+    prose = page.evaluate(PROSE_JS)
+    for m in list(RAW_LINK.finditer(prose))[:3]:
+        problems.append(f'{name}: a markdown link left as text (on the page and in search): {prose[max(0, m.start() - 40):m.end()]!r}')
+    expected = folds_in(nbs/f'{Path(name).stem}.ipynb')
     folds = page.locator('details.solution')
-    if folds.count() != expected: problems.append(f'{name}: {folds.count()} folded solutions, the notebook has {expected}')
+    if folds.count() != expected: problems.append(f'{name}: {folds.count()} solution folds, the notebook has {expected} exercises')
     shown = page.eval_on_selector_all('details.solution', 'els => els.filter(e => e.open).length')
     if shown: problems.append(f'{name}: {shown} solutions are open')
     inside = page.locator('details.solution > :not(summary)')
@@ -176,7 +188,8 @@ def measure_page(page, name: str, shots: Path) -> tuple[list[str], list[str], di
     if share > 0.25: warnings.append(f'{name}: {tests} of the {shown} code lines shown are tests ({share:.0%}; at most 25%)')
     outputs = page.eval_on_selector_all('.cell-output', 'els => els.map(e => e.textContent)')
     answered = sum('Correct!' in o for o in outputs)
-    if answered: warnings.append(f'{name}: {answered} self-check outputs already say "Correct!" (save them unanswered)')
+    if answered: problems.append(f'{name}: {answered} self-check outputs say "Correct!" before the reader has answered '
+                                 '(mark each check cell `#| check`)')
     problems += check_entries(page, name)
     size = page.viewport_size
     page.set_viewport_size({'width': 375, 'height': 800})

@@ -4,9 +4,8 @@
 
 # %% ../nbs/08_classroom.ipynb #28134d40
 from __future__ import annotations
-import ast, copy, hashlib, json, os, re, sys, warnings
+import copy, hashlib, json, os, re, sys, warnings
 from pathlib import Path
-from urllib.parse import urljoin
 
 from fastcore.script import call_parse
 
@@ -17,15 +16,13 @@ except ModuleNotFoundError:  # an optional extra: say which, instead of a bare "
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from ._modidx import d as _nbdev_index
 from .files import atomic_write
 
 # %% auto #0
-__all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'SOLUTION_FOLD', 'ClassroomError',
-           'is_solution', 'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'read_notebook',
-           'make_student_copy', 'find_notebooks', 'make_student_copies', 'has_exercises', 'exercise_summary',
-           'add_colab_badge', 'add_colab_badges', 'classroom_cli', 'FoldSolutions', 'documented', 'NotebookPageLinks',
-           'entry_code', 'PythonEntries']
+__all__ = ['SOLUTION_TAG', 'ANSWER_CODE', 'ANSWER_MARKDOWN', 'COLAB_BADGE_SVG', 'INSTALL_CELL', 'ClassroomError', 'is_solution',
+           'colab_url', 'badge_cell', 'student_notebook', 'count_solutions', 'read_notebook', 'make_student_copy',
+           'find_notebooks', 'make_student_copies', 'has_exercises', 'exercise_summary', 'add_colab_badge',
+           'add_colab_badges', 'classroom_cli']
 
 # %% ../nbs/08_classroom.ipynb #62bcbd01
 SOLUTION_TAG = 'solution'  # the Jupyter cell tag, and the word after `#|` or inside `<!-- -->`
@@ -316,186 +313,3 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
     where = (f"; their Colab badges open {repo} ({branch}){'/' + folder if folder else ''}" if repo
              else " (no Colab badges: see --repo)")
     print(f"{len(copies)} student copies in {out}{where}")
-
-# %% ../nbs/08_classroom.ipynb #b3c5e21c
-SOLUTION_FOLD = '<details class="solution">\n<summary>Show solution</summary>\n'  # opens a solution
-
-class FoldSolutions:
-    "nbdev processor (`procs` in settings.ini): fold each solution under a 'Show solution' summary."
-    def __init__(self, nb): self.nb = nb
-    def __call__(self, cell): pass
-    def end(self):
-        name, cells = Path(getattr(self.nb, 'path_', 'the notebook')).name, []
-        for i, cell in enumerate(self.nb.cells):
-            if not is_solution(cell, f'{name}, cell {i + 1}'): cells.append(cell)
-            elif cell.cell_type == 'markdown':
-                cell.source = f'{SOLUTION_FOLD}\n{cell.source}\n\n</details>'; cells.append(cell)
-            else: cells += [new_markdown_cell(SOLUTION_FOLD), cell, new_markdown_cell('</details>')]
-        self.nb.cells = cells
-
-# %% ../nbs/08_classroom.ipynb #af8d4546
-def _short_page(stem:str) -> str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', stem.lower())  # nbdev's page name
-
-def documented(nb_path) -> set:
-    "The anchors of a notebook's page for its symbols: exported public functions, classes, patched methods."
-    names = set()
-    for cell in nbformat.read(nb_path, as_version=4).cells:
-        if cell.cell_type != 'code' or not re.search(r'^#\|\s*exports?\s*$', cell.source, re.M): continue
-        try: tree = ast.parse(cell.source)
-        except SyntaxError: continue
-        for node in tree.body:
-            if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) or node.name.startswith('_'): continue
-            patched = any(getattr(d, 'id', None) == 'patch' for d in getattr(node, 'decorator_list', []))
-            owner = getattr(node.args.args[0].annotation, 'id', None) if patched and node.args.args else None
-            names.add(f'{owner}.{node.name}'.lower() if owner else node.name.lower())
-    return names
-
-class NotebookPageLinks:
-    "nbdev processor (`procs` in settings.ini): pages named after notebooks, symbol links to them."
-    def __init__(self, nb):
-        self.nb, self.folder = nb, Path(getattr(nb, 'path_', '.')).parent
-        settings = _nbdev_index['settings']
-        site = urljoin(settings['doc_host'] + '/', settings['doc_baseurl']).rstrip('/')
-        self.pages = {_short_page(p.stem): p.stem for p in self.folder.glob('*.ipynb')}
-        self.link = re.compile(re.escape(site) + r'/([\w.-]+)\.html(?:#([\w.-]+))?')
-        self.anchors = {}
-
-    def _target(self, m) -> str:
-        if m[1] not in self.pages: return m[0]
-        stem, anchor = self.pages[m[1]], (m[2] or '')
-        if anchor:  # a method defined inside its class has no heading of its own: link its class, or the page
-            if stem not in self.anchors: self.anchors[stem] = documented(self.folder/f'{stem}.ipynb')
-            owner = anchor.split('.')[0]
-            if anchor not in self.anchors[stem]: anchor = owner if owner in self.anchors[stem] else ''
-        return f'{stem}.html' + (f'#{anchor}' if anchor else '')
-
-    def relink(self, text:str) -> str:
-        "`text` with links to pages of the published site made relative, to the pages named after notebooks."
-        return self.link.sub(self._target, text)
-
-    def __call__(self, cell):
-        if cell.cell_type == 'markdown': cell.source = self.relink(cell.source)
-        for out in cell.get('outputs', []):
-            for kind in ('text/markdown', 'text/html'):
-                data = out.get('data', {}).get(kind)
-                if isinstance(data, str): out['data'][kind] = self.relink(data)
-                elif data: out['data'][kind] = [self.relink(s) for s in data]
-
-    def end(self):
-        if not hasattr(self.nb, 'path_'): return
-        for cell in self.nb.cells[:1]:  # nbdev's front matter, a raw cell
-            if cell.cell_type == 'raw':
-                page = f'output-file: {Path(self.nb.path_).stem}.html'
-                cell.source = re.sub(r'(?m)^output-file: .*$', page, cell.source)
-
-# %% ../nbs/08_classroom.ipynb #f97ca7fb
-import dataclasses, functools, importlib, inspect, textwrap
-from fastcore.docments import docments
-from fastcore.script import Param
-
-def _anno(a) -> str:
-    "An annotation as its author wrote it: `Path | None`, `list[str]`, a class by its name."
-    if isinstance(a, str): return a
-    if isinstance(a, type): return a.__qualname__
-    return re.sub(r'\b(?:[a-z_]\w*\.)+(?=[A-Za-z_])', '', inspect.formatannotation(a))
-
-def _default(v) -> str: return v.__name__ if isinstance(v, type) or inspect.isroutine(v) else repr(v)
-
-def _params(obj) -> list:
-    "`(code, comment)` for each parameter of `obj`: annotation and real default; its docment, or its option's help."
-    try: sig = inspect.signature(obj)
-    except (TypeError, ValueError): return []
-    try: docs = docments(obj, full=True, eval_str=True)
-    except Exception: docs = {}  # a signature fastcore cannot read: the parameters without comments
-    fields = {f.name: f for f in dataclasses.fields(obj)} if dataclasses.is_dataclass(obj) else {}
-    out = []
-    for i, p in enumerate(sig.parameters.values()):
-        if i == 0 and p.name in ('self', 'cls'): continue
-        d = docs.get(p.name) or {}
-        anno, doc = p.annotation, d.get('docment') or ''
-        if isinstance(d.get('anno'), Param): anno, doc = d['anno'].type or p.empty, doc or d['anno'].help or ''
-        code = {p.VAR_POSITIONAL: '*', p.VAR_KEYWORD: '**'}.get(p.kind, '') + p.name
-        if anno is not p.empty: code += f':{_anno(anno)}'
-        f = fields.get(p.name)
-        if f is not None and f.default_factory is not dataclasses.MISSING: code += f'={_default(f.default_factory())}'
-        elif p.default is not p.empty: code += f'={_default(p.default)}'
-        out.append((code, doc))
-    return out
-
-def _lines(params:list, indent:str, width:int, sep:str=',') -> list:
-    "A parameter a line, its comment beside it, wrapped to `width` on comment lines of its own."
-    out = []
-    for code, doc in params:
-        line = f'{indent}{code}{sep}'
-        first, *rest = textwrap.wrap(doc, max(width - len(line) - 3, 20)) or ['']
-        out.append(f'{line} # {first}' if doc else line)
-        if rest: out += textwrap.wrap(' '.join(rest), width - len(indent) - 2, initial_indent=f'{indent}# ',
-                                      subsequent_indent=f'{indent}# ')
-    return out
-
-def _call(head:str, params:list, tail:str, indent:str, width:int) -> str:
-    one = f"{indent}{head}{', '.join(c for c, _ in params)}{tail}"
-    if len(one) <= width and not any(d for _, d in params): return one
-    return '\n'.join([f'{indent}{head}', *_lines(params, indent + '    ', width), f'{indent}{tail}'])
-
-def entry_code(obj, # the function, method or class an API entry shows
-               name:str, # its name, `Class.method` for a method
-               width:int=100, # the longest line; longer comments wrap
-              ) -> str:
-    "The Python an API entry shows for `obj`: a class as `class`, a dataclass as its fields, a function as `def`."
-    short = name.split('.')[-1]
-    if not inspect.isclass(obj):
-        try: r = inspect.signature(obj).return_annotation
-        except (TypeError, ValueError): r = inspect.Signature.empty
-        tail = f')->{_anno(r)}:' if r is not inspect.Signature.empty else '):'
-        return _call(f"{'async def' if inspect.iscoroutinefunction(obj) else 'def'} {short}(", _params(obj), tail, '', width)
-    bases = ', '.join(('nn.' if b.__module__.startswith('torch.nn') else '') + b.__qualname__
-                      for b in obj.__bases__ if b is not object)
-    head = f"class {short}{f'({bases})' if bases else ''}:"
-    if dataclasses.is_dataclass(obj): return '\n'.join(['@dataclass', head, *_lines(_params(obj), '    ', width, sep='')])
-    if '__init__' not in vars(obj): return head + ' ...'
-    return head + '\n' + _call('def __init__(', [('self', '')] + _params(obj.__init__), '):', '    ', width)
-
-# %% ../nbs/08_classroom.ipynb #d20e206a
-_show_doc = re.compile(r'^show_doc\(([\w.]+)\)\s*$', re.M)
-_md_link = re.compile(r'\[(`[^`\n]+`)\]\([^)\s]+\)')  # a name nbdev linked: [`Name`](page.html#name)
-_option = re.compile(r'(?<![\w`-])(--[a-z][\w-]*)')  # a command-line option written without backticks
-
-def _code_options(text:str) -> str:
-    "`text` with each bare `--option` in backticks, so that no typography turns its `--` into a dash."
-    return ''.join(s if s.startswith('`') else _option.sub(r'`\1`', s) for s in re.split(r'(`[^`\n]*`)', text))
-
-class PythonEntries:
-    "nbdev processor (`procs` in settings.ini): API entries as Python (`entry_code`), options as a user types them."
-    def __init__(self, nb):
-        self.nb, self.module = nb, None
-        exp = next((m[1] for c in nb.cells if c.cell_type == 'code'
-                    for m in [re.search(r'^#\|\s*default_exp\s+(\S+)', c.source, re.M)] if m), None)
-        if exp: self.module = importlib.import_module(f"{_nbdev_index['settings']['lib_path']}.{exp}")
-
-    def _find(self, name:str):
-        try: return functools.reduce(getattr, name.split('.'), self.module)
-        except AttributeError: return None
-
-    def entry(self, md:str, name:str) -> str | None:
-        "The markdown nbdev's `show_doc` wrote for `name`, as Python; None for a method that only inherits `object`'s."
-        obj = self._find(name) if self.module else None
-        short = name.split('.')[-1]
-        if short.startswith('__') and obj is not None and not getattr(obj, '__doc__', None): return None
-        head, fence, rest = md.partition('```python\n')
-        code, end, doc = rest.partition('\n```')
-        if not fence or not end: return md
-        if obj is not None: code = entry_code(obj, name)
-        else: code = _md_link.sub(r'\1', re.sub(r':NoneType(?==)', '', code))
-        head = re.sub(r'(?m)^(#+ )(.*__.*)$', lambda m: m[1] + m[2].replace('_', r'\_'), head)
-        return head + fence + code + end + _code_options(doc)
-
-    def __call__(self, cell):
-        m = _show_doc.search(cell.source) if cell.cell_type == 'code' else None
-        if not m: return
-        for out in cell.get('outputs', []):
-            md = out.get('data', {}).get('text/markdown')
-            if md is None: continue
-            new = self.entry(md if isinstance(md, str) else ''.join(md), m[1])
-            if new is None: cell.outputs = []; return
-            out['data']['text/markdown'] = new
