@@ -1,6 +1,7 @@
 """The README's main job, as a student runs it: `robopoet train --config char_cpu` in a fresh folder.
 
-    python bench/bench_main_job.py      # about 2 minutes on 2 idle cores
+    python bench/bench_main_job.py                  # about 2 minutes on 2 idle cores
+    python bench/bench_main_job.py --wait-quiet 300  # first wait (up to 5 minutes) for the machine to be quiet
 
 Records, in bench/results/main_job.json, how long the command took and what it reached (the best validation
 loss, in nats and bits per character), with a sample of the trained model; and in main_job.csv beside it the
@@ -15,7 +16,7 @@ from robopoet.checkpoint import load_model, read_checkpoint
 from robopoet.sampling import SamplingConfig, generate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from record import environment, print_environment, record
+from record import _TICK, _busy_ticks, _own_ticks, environment, print_environment, record, wait_for_quiet
 
 PROMPT, SEED, LENGTH = 'HAMLET.\n', 1, 400
 
@@ -23,13 +24,18 @@ PROMPT, SEED, LENGTH = 'HAMLET.\n', 1, 400
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--device', default='cpu', help='cpu or cuda')
+    ap.add_argument('--wait-quiet', type=float, default=0, help='first wait up to this many seconds for the machine '
+                    'to be quiet (other processes below a quarter of a core)')
     args = ap.parse_args()
+    if args.wait_quiet: wait_for_quiet(args.wait_quiet)
     env = environment(args.device); print_environment(env)
     command = ['robopoet', 'train', '--config', 'char_cpu', '--device', args.device, '--quiet']
     with tempfile.TemporaryDirectory(prefix='robopoet-main-job-') as work:
-        start = time.perf_counter()
+        busy, own, children, start = _busy_ticks(), _own_ticks(), os.times(), time.perf_counter()
         subprocess.run([sys.executable, '-m', *command], cwd=work, check=True, env=os.environ)
         wall = time.perf_counter() - start
+        ran = sum(os.times()[2:4]) - sum(children[2:4])  # the command's own CPU seconds
+        others = max(0.0, ((_busy_ticks() - busy) - (_own_ticks() - own)) / _TICK - ran) / wall if busy else None
         with open(Path(work)/'logs'/'char_cpu'/'metrics.csv', newline='') as f: rows = list(csv.DictReader(f))
         best = Path(work)/'checkpoints'/'char_cpu'/'best.pth'
         ck = read_checkpoint(best)
@@ -42,7 +48,8 @@ def main():
     figures = {'wall seconds of the command (setup and validations included)': wall,
                "training seconds (the run's own clock)": float(rows[-1]['elapsed']),
                'steps': int(rows[-1]['step']), 'best validation loss (nats per character)': ck['best_val_loss'],
-               'bits per character': float(at_best['val_bpc']), 'at step': ck['best_step']}
+               'bits per character': float(at_best['val_bpc']), 'at step': ck['best_step'],
+               'cores other processes kept busy meanwhile (mean)': others}
     path = record('main_job', f"The README's main job: {' '.join(command[:4])}", figures, curve=curve, env=env,
                   description="The character model of configs/char_cpu.yaml trained on Hamlet + Alice as a student "
                               "trains it, in a fresh folder, timed from the command's start to its end. Its "
