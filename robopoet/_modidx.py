@@ -483,5 +483,7 @@ d = { 'settings': { 'branch': 'main',
                                    'robopoet.training.Trainer.train_step': ('training.html#trainer.train_step', 'robopoet/training.py'),
                                    'robopoet.training.Trainer.validate': ('training.html#trainer.validate', 'robopoet/training.py'),
                                    'robopoet.training.TrainingError': ('training.html#trainingerror', 'robopoet/training.py'),
+                                   'robopoet.training.class_poet': ('training.html#class_poet', 'robopoet/training.py'),
+                                   'robopoet.training.class_recipe': ('training.html#class_recipe', 'robopoet/training.py'),
                                    'robopoet.training.train': ('training.html#train', 'robopoet/training.py'),
                                    'robopoet.training.train_cli': ('training.html#train_cli', 'robopoet/training.py')}}}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04g_training.ipynb #b425165d
 from __future__ import annotations
-import contextlib, math, sys, time
+import contextlib, math, os, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +25,13 @@ from .optim import OPTIMIZERS, lr_at, make_optimizer
 from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env, pick_device,
                               pick_precision, rank_device)
 from .checkpoint import (CheckpointError, check_model, check_resumable, check_texts, damaged, finish_set_aside,
-                                 load_optimizer_state, read_checkpoint, repair_best, save_checkpoint,
+                                 load_model, load_optimizer_state, read_checkpoint, repair_best, save_checkpoint,
                                  set_aside, text_digests)
 from .logs import MetricsLog, Progress, log_files
 
 # %% auto #0
-__all__ = ['RESUME_ADVICE', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'train_cli']
+__all__ = ['RESUME_ADVICE', 'GPU_RECIPE', 'SHORTENED', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'class_recipe',
+           'class_poet', 'train_cli']
 
 # %% ../nbs/04g_training.ipynb #ee796210
 class TrainingError(RuntimeError):
@@ -86,6 +87,7 @@ class Trainer:
         check_choice('optim.optimizer', cfg.optim.optimizer, OPTIMIZERS, ConfigError)  # before any work
         t = cfg.training
         self.cfg, self.progress, self.locks, self.closed, self.own_group = cfg, progress, [], False, False
+        self.aside = []  # what --overwrite sets aside (`open_folders`); `close` puts it back
         self.rank, self.world, local_rank, local_world = dist_env()
         self.is_main, self.tokenizer = self.rank == 0, None  # `init` gives the tokenizer
         self.device = rank_device(pick_device(device or t.device), local_rank, local_world)
@@ -379,6 +381,42 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
     "Train a GPT as `config` says; return the history, best validation loss and checkpoint paths."
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
     return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress, init=init).fit()
+
+# %% ../nbs/04g_training.ipynb #c1a55e01
+GPU_RECIPE = ['name=char_gpu', 'model.n_layer=6', 'model.n_head=6', 'model.n_embd=384', 'model.block_size=256',
+              'model.dropout=0.2', 'training.batch_size=64', 'training.max_steps=2000']  # char_cpu, grown
+SHORTENED = 'shortened for quick tests'  # what a class model cut short says about itself
+
+def class_recipe(folder='.', # where its checkpoints/ and logs/ go
+                 gpu:bool=False) -> Config: # for a CUDA GPU: `GPU_RECIPE`
+    "The class model's config: `char_cpu`, or `GPU_RECIPE` on a GPU; 30 steps, renamed, in quick tests."
+    t = load_config('char_cpu').training
+    o = [f'training.{k}={Path(folder)/getattr(t, k)}' for k in ('checkpoint_dir', 'log_dir')]
+    if os.environ.get('IN_TEST') and 'slow' not in os.environ.get('ROBOPOET_TEST_FLAGS', '').split():
+        o += ['name=class_shortened', 'training.max_steps=30', 'training.eval_every=30']
+    return load_config('char_cpu', [*(GPU_RECIPE if gpu else ()), *o])
+
+def class_poet(folder='.', # holds the run's checkpoints/ and logs/ (the notebooks' folder)
+               device:str=None, # None: a GPU when there is one, else the CPU
+               progress:bool=True) -> TrainResult: # show the training, if it trains
+    "The class model from its finished run in `folder`; trained there first (or resumed) if there is none."
+    device = pick_device(device)
+    cfg = class_recipe(folder, device.type == 'cuda')
+    run = Path(cfg.training.checkpoint_dir)/cfg.name
+    ck = read_checkpoint(run/'last.pth') if (run/'last.pth').exists() else None
+    t = config_from_dict(ck['config']).training if ck else cfg.training
+    done = ck and (ck['step'] >= t.max_steps or 0 < t.patience <= ck['bad_evals'])
+    if not done and (ck or not (run/'best.pth').exists()):
+        train(cfg, device=device, resume=bool(ck), progress=progress)
+    ck = read_checkpoint(run/'last.pth' if (run/'last.pth').exists() else run/'best.pth')
+    if cfg.name == 'class_shortened': print(f'class model {SHORTENED}: {ck["step"]} steps')
+    model, tokenizer = load_model(run/'best.pth', device)
+    h = ck['history']
+    bpc = next(r['val_bpc'] for r in h if r['step'] == ck['best_step'])
+    stop = 'max_steps' if ck['step'] >= t.max_steps else 'early_stopping'
+    paths = {'last': run/'last.pth', 'best': run/'best.pth'}
+    return TrainResult(h, ck['best_val_loss'], ck['best_step'], bpc, h[-1]['tokens_per_sec'], stop, paths,
+                       Path(cfg.training.log_dir)/cfg.name, model, tokenizer)
 
 # %% ../nbs/04g_training.ipynb #0b18003e
 @call_parse
