@@ -41,13 +41,15 @@ def _positive(key:str, value, lo:float=0, lo_open:bool=True) -> float:
 def check_tokenizer_args(kind:str, # a registered tokenizer: 'char', 'word', 'bpe'
                          args:dict, # settings for its `train`, e.g. {'vocab_size': 2048}
                         ) -> dict:
-    "`args` if `kind`'s `train` takes each of them, with a value of its type; else a `ConfigError` naming it."
-    if not isinstance(args, dict): raise ConfigError(f"data.tokenizer_args must be a mapping, got {args!r}")
+    "`args` if `kind`'s `train` takes them all, each of its type; else a `ConfigError` naming it."
+    if not isinstance(args, dict):
+        raise ConfigError(f"data.tokenizer_args must be a mapping, got {args!r}")
     train = TOKENIZERS[kind].train
     params = {k: p for k, p in inspect.signature(train).parameters.items() if k != 'text'}
     hints = typing.get_type_hints(train)
     for k, v in args.items():
-        if k not in params: raise _unknown(k, f'data.tokenizer_args (of the {kind} tokenizer)', params)
+        if k not in params:
+            raise _unknown(k, f'data.tokenizer_args (of the {kind} tokenizer)', params)
         if v is None and params[k].default is None: continue
         want = hints.get(k)
         if want in (int, str) and not (isinstance(v, want) and not isinstance(v, bool)):
@@ -58,32 +60,41 @@ def check_tokenizer_args(kind:str, # a registered tokenizer: 'char', 'word', 'bp
 @dataclass
 class DataConfig:
     "Which texts to learn from, how to tokenize them and how to cut them into training windows."
-    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])  # known texts, .txt files, dirs
+    # known texts, .txt files, folders
+    sources: list[str] = field(default_factory=lambda: ['hamlet', 'alice'])
     data_dir: str|None = None  # folder searched first for the known texts
     valid_frac: float = 0.1  # the last share of each text held out for validation
     tokenizer: str = 'word'  # 'char', 'word' or 'bpe'
-    tokenizer_args: dict = field(default_factory=dict)  # for the tokenizer's `train`, e.g. {vocab_size: 2048}
-    stride: int = 0  # step between training windows; 0 means half the context (64 at 128: 50% overlap)
-    random_offsets: bool = False  # draw each epoch's windows at random offsets instead of a fixed stride
+    # for the tokenizer's `train`, e.g. {vocab_size: 2048}
+    tokenizer_args: dict = field(default_factory=dict)
+    # step between training windows; 0 means half the context (64 at 128: 50% overlap)
+    stride: int = 0
+    # draw each epoch's windows at random offsets instead of a fixed stride
+    random_offsets: bool = False
 
     def __post_init__(self):
-        named = isinstance(self.sources, list) and all(isinstance(s, str) and s for s in self.sources)
+        named = (isinstance(self.sources, list)
+                 and all(isinstance(s, str) and s for s in self.sources))
         if not (named and self.sources):
-            raise ConfigError(f"data.sources must name at least one text (a known name, a .txt file or a "
-                              f"folder), got {self.sources!r}")
+            raise ConfigError(f"data.sources must name at least one text (a known name, "
+                              f"a .txt file or a folder), got {self.sources!r}")
         if self.data_dir is not None and not isinstance(self.data_dir, str):
-            raise ConfigError(f"data.data_dir must be a folder's path or null, got {self.data_dir!r}")
-        check_number('data.valid_frac', self.valid_frac, 0, 1, lo_open=True, hi_open=True, error=ConfigError)
+            raise ConfigError(f"data.data_dir must be a folder's path or null, "
+                              f"got {self.data_dir!r}")
+        check_number('data.valid_frac', self.valid_frac, 0, 1, lo_open=True, hi_open=True,
+                     error=ConfigError)
         check_choice('data.tokenizer', self.tokenizer, TOKENIZERS, error=ConfigError)
         check_tokenizer_args(self.tokenizer, self.tokenizer_args)
-        check_int('data.stride', self.stride, lo=0, hint=' (0: half the context)', error=ConfigError)
+        check_int('data.stride', self.stride, lo=0, hint=' (0: half the context)',
+                  error=ConfigError)
         check_bool('data.random_offsets', self.random_offsets, error=ConfigError)
 
 # %% ../nbs/04a_config.ipynb #2a7c9f3e
 @dataclass
 class OptimConfig:
     "The optimiser and its learning-rate schedule: linear warm-up, then cosine decay to `min_lr`."
-    optimizer: str = 'adamw'  # 'adamw', 'muon' (the blocks' matrices; AdamW the rest), or one registered
+    # 'adamw', 'muon' (the blocks' matrices; AdamW the rest), or one registered
+    optimizer: str = 'adamw'
     lr: float = 6e-4  # peak learning rate, reached at the end of the warm-up
     min_lr: float = 1e-6  # where the cosine ends, at `training.max_steps`
     warmup_steps: int = 100  # optimiser steps of linear warm-up from 0
@@ -95,9 +106,11 @@ class OptimConfig:
 
     def __post_init__(self):
         if not isinstance(self.optimizer, str) or not self.optimizer:
-            raise ConfigError(f"optim.optimizer must be an optimiser's name, got {self.optimizer!r}")
+            raise ConfigError(f"optim.optimizer must be an optimiser's name, "
+                              f"got {self.optimizer!r}")
         _positive('optim.lr', self.lr)
-        check_number('optim.min_lr', self.min_lr, 0, self.lr, hint=' (from 0 to optim.lr)', error=ConfigError)
+        check_number('optim.min_lr', self.min_lr, 0, self.lr, hint=' (from 0 to optim.lr)',
+                     error=ConfigError)
         check_int('optim.warmup_steps', self.warmup_steps, lo=0, error=ConfigError)
         _positive('optim.weight_decay', self.weight_decay, lo_open=False)
         if not isinstance(self.betas, list) or len(self.betas) != 2:
@@ -119,9 +132,11 @@ class TrainingConfig:
     max_steps: int = 5000  # optimiser steps; the schedule reaches `min_lr` here
     eval_every: int = 250  # steps between exact validations (each also writes last.pth)
     patience: int = 10  # validations without improvement before stopping early; 0 never stops
-    precision: str = 'auto'  # 'auto' (bf16 where the hardware is fast at it, else fp16 or fp32), 'bf16', ...
+    # 'auto' (bf16 where the hardware is fast at it, else fp16 or fp32), 'bf16', ...
+    precision: str = 'auto'
     seed: int = 1337  # seeds the weights, the window order and dropout
-    device: str = 'auto'  # 'auto' (CUDA when there is one), 'cpu', 'cuda', 'cuda:1', 'mps' (a Mac's GPU)
+    # 'auto' (CUDA when there is one), 'cpu', 'cuda', 'cuda:1', 'mps' (a Mac's GPU)
+    device: str = 'auto'
     checkpoint_dir: str = 'checkpoints'  # checkpoints go to CHECKPOINT_DIR/NAME/{last,best}.pth
     log_dir: str = 'logs'  # metrics.csv (and TensorBoard events, if installed) go to LOG_DIR/NAME/
     log_every: int = 10  # steps between TensorBoard points and progress-bar updates
@@ -131,15 +146,19 @@ class TrainingConfig:
     def __post_init__(self):
         for k in ('batch_size', 'grad_accum', 'max_steps', 'eval_every', 'log_every'):
             check_int(f'training.{k}', getattr(self, k), lo=1, error=ConfigError)
-        check_int('training.patience', self.patience, lo=0, hint=' (0 never stops early)', error=ConfigError)
+        check_int('training.patience', self.patience, lo=0, hint=' (0 never stops early)',
+                  error=ConfigError)
         check_choice('training.precision', self.precision, PRECISIONS, error=ConfigError)
         check_int('training.seed', self.seed, lo=0, hi=2**32 - 1, error=ConfigError)
         for k in ('device', 'checkpoint_dir', 'log_dir'):
-            if isinstance(getattr(self, k), os.PathLike): setattr(self, k, os.fspath(getattr(self, k)))
+            if isinstance(getattr(self, k), os.PathLike):
+                setattr(self, k, os.fspath(getattr(self, k)))
             if not isinstance(getattr(self, k), str) or not getattr(self, k):
-                raise ConfigError(f"training.{k} must be a non-empty string, got {getattr(self, k)!r}")
+                raise ConfigError(f"training.{k} must be a non-empty string, "
+                                  f"got {getattr(self, k)!r}")
         check_bool('training.compile', self.compile, error=ConfigError)
-        check_int('training.threads', self.threads, 0, 1024, " (0 keeps torch's default)", ConfigError)
+        check_int('training.threads', self.threads, 0, 1024, " (0 keeps torch's default)",
+                  ConfigError)
 
 # %% ../nbs/04a_config.ipynb #f1c7d3a8
 NAME_PATTERN = r'\w[\w.-]{0,99}'  # a letter, digit or _, then those, '.' or '-': never '/', '..' or '.x'

@@ -17,7 +17,7 @@ class TokenWindows:
     def __init__(self, ids, # 1-d tensor (or list) of token ids
                  block_size:int, # tokens per window (the model's context)
                  stride:int=None, # step between window starts; default half the context
-                 random_offsets:bool=False, # draw random window starts each epoch instead of a fixed grid
+                 random_offsets:bool=False, # random window starts each epoch, not a fixed grid
                  seed:int=0): # seeds each epoch's order
         self.ids = torch.as_tensor(ids, dtype=torch.long)
         self.block_size, self.seed, self.random_offsets = block_size, seed, random_offsets
@@ -44,7 +44,8 @@ class TokenWindows:
     def batch(self, starts, # a 1-d tensor of window starts
              ):
         "Inputs and targets `(len(starts), block_size)` for the windows at `starts`."
-        grid = starts.to(self.ids.device)[:, None] + torch.arange(self.block_size + 1, device=self.ids.device)
+        device = self.ids.device
+        grid = starts.to(device)[:, None] + torch.arange(self.block_size + 1, device=device)
         w = self.ids[grid]
         return w[:, :-1], w[:, 1:]
 
@@ -58,18 +59,20 @@ class TokenWindows:
 
 # %% ../nbs/04b_data.ipynb #94db1395
 class Batches:
-    "Micro-batch `k` of a run over `windows`, for one process of `world_size`: a pure function of `k`."
+    "Micro-batch `k` over `windows` for one of `world_size` processes: a pure function of `k`."
     def __init__(self, windows:TokenWindows, # the training windows
                  batch_size:int, # windows per micro-batch (per process)
                  rank:int=0, # this process's number, 0 to `world_size` - 1
                  world_size:int=1): # how many processes share the epoch
-        self.windows, self.batch_size, self.rank, self.world_size = windows, batch_size, rank, world_size
-        self.per_epoch = len(windows) // (batch_size * world_size)  # whole batches per epoch on every rank
+        self.windows, self.batch_size = windows, batch_size
+        self.rank, self.world_size = rank, world_size
+        # whole batches per epoch on every rank
+        self.per_epoch = len(windows) // (batch_size * world_size)
         if self.per_epoch < 1:
-            raise CorpusError(f"the training text gives {len(windows):,} windows of {windows.block_size} "
-                              f"tokens, fewer than one batch ({batch_size} per process x {world_size} "
-                              "process(es)): use a smaller training.batch_size or model.block_size, "
-                              "or more text")
+            raise CorpusError(f"the training text gives {len(windows):,} windows of "
+                              f"{windows.block_size} tokens, fewer than one batch ({batch_size} "
+                              f"per process x {world_size} process(es)): use a smaller "
+                              "training.batch_size or model.block_size, or more text")
         self._epoch, self._starts = None, None
 
     def epoch_of(self, k:int, # a micro-batch's number in the run
@@ -82,14 +85,15 @@ class Batches:
         "Inputs and targets of micro-batch `k` of the run, this process's share."
         epoch, i = divmod(k, self.per_epoch)
         if epoch != self._epoch:  # this rank's share of the epoch's order
-            self._epoch, self._starts = epoch, self.windows.epoch_starts(epoch)[self.rank::self.world_size]
+            starts = self.windows.epoch_starts(epoch)
+            self._epoch, self._starts = epoch, starts[self.rank::self.world_size]
         return self.windows.batch(self._starts[i*self.batch_size:(i+1)*self.batch_size])
 
 # %% ../nbs/04b_data.ipynb #fc51ad6e
 def valid_windows(ids, # the validation text's token ids
                   block_size:int, # the model's context
                  ) -> tuple:
-    "`(xs, ys, tail)`: non-overlapping windows over all of `ids`, full ones stacked, the last one apart."
+    "`(xs, ys, tail)`: non-overlapping windows over `ids`, the full ones stacked, the last apart."
     ids = torch.as_tensor(ids, dtype=torch.long)
     n_full = (len(ids) - 1) // block_size
     full = ids[:n_full*block_size + 1]

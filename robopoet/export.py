@@ -165,7 +165,7 @@ def export_cli(model:Param('a checkpoint written by `robopoet train`, e.g. check
     except OSError as e:
         sys.exit(f"robopoet export: cannot write {out} ({e.strerror or e}); choose another --out")
     print(f"saved {model} as a Hugging Face folder: {out}\n"
-          f"load it with transformers.GPT2LMHeadModel.from_pretrained({str(out)!r}) "
+          f"load it with transformers.GPT2LMHeadModel.from_pretrained({str(out)!r})\n"
           "and AutoTokenizer.from_pretrained")
 
 # %% ../nbs/06_export.ipynb #a6e0c011

@@ -39,7 +39,7 @@ def write_error(e:OSError, # what the operating system said
 def atomic_write(path, # the file to write (its folder is created if needed)
                  mode:str='wb', # 'wb' for bytes, 'w' for UTF-8 text
                  suffix:str='.tmp'): # the temporary file's suffix
-    "Write to a temporary file next to `path` that replaces `path` only when the block ends without an error."
+    "Write to a temporary file that replaces `path` only when the block ends without an error."
     path, tmp, in_block = Path(path).expanduser(), None, False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,10 +50,12 @@ def atomic_write(path, # the file to write (its folder is created if needed)
             in_block = False
             f.flush(); os.fsync(f.fileno())
         umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # the permissions of a normally created file, not mkstemp's owner-only
+        # the permissions of a normally created file, not mkstemp's owner-only ones
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except OSError as e:
-        if isinstance(e, WriteError) or in_block and e.errno not in DISK_FULL: raise  # not ours to explain
+        # not ours to explain
+        if isinstance(e, WriteError) or in_block and e.errno not in DISK_FULL: raise
         raise write_error(e, path) from None
     finally:
         if tmp and os.path.exists(tmp): os.unlink(tmp)
@@ -69,8 +71,8 @@ def check_writable(folder, # the folder to create and test
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix='.robopoet-write-test-'): pass
     except OSError as e:
-        raise WriteError(f"cannot write the {what} to {folder} ({e.strerror or e}): choose a writable folder "
-                         f"with {key}=PATH") from None
+        raise WriteError(f"cannot write the {what} to {folder} ({e.strerror or e}): "
+                         f"choose a writable folder with {key}=PATH") from None
     return folder
 
 # %% ../nbs/90_files.ipynb #8f4a6b27

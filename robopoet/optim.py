@@ -35,9 +35,10 @@ def adamw(groups, # from `param_groups`
 # %% ../nbs/04c_optim.ipynb #95461f9b
 def orthogonalize(G, # a matrix, e.g. a weight matrix's gradient momentum
                   steps:int=5, # Newton-Schulz iterations
-                  dtype=torch.float32): # precision of the iterations (bf16 where the hardware is fast at it)
-    "`G` with its singular values pushed toward 1 (roughly `U @ V.T` of its SVD) by Newton-Schulz iterations."
-    a, b, c = 3.4445, -4.7750, 2.0315  # quintic coefficients that converge in few steps (Jordan's Muon)
+                  dtype=torch.float32): # their precision (bf16 where the hardware is fast at it)
+    "`G` with its singular values pushed toward 1 (roughly `U @ V.T` of its SVD) by Newton-Schulz."
+    # quintic coefficients that converge in few steps (Jordan's Muon)
+    a, b, c = 3.4445, -4.7750, 2.0315
     X = G.to(dtype)
     tall = X.shape[0] > X.shape[1]
     if tall: X = X.T  # iterate on the smaller Gram matrix
@@ -57,11 +58,13 @@ class Muon(torch.optim.Optimizer):
                  nesterov:bool=True, # step along gradient + momentum rather than the momentum alone
                  steps:int=5, # Newton-Schulz iterations per step
                  dtype=torch.float32): # their precision
-        defaults = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov, steps=steps)
+        defaults = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, nesterov=nesterov,
+                        steps=steps)
         super().__init__(params, defaults)
         self.dtype = dtype
         if any(p.dim() != 2 for g in self.param_groups for p in g['params']):
-            raise ValueError("Muon updates 2-d weight matrices only: give other parameters to AdamW")
+            raise ValueError("Muon updates 2-d weight matrices only: "
+                             "give other parameters to AdamW")
 
 # %% ../nbs/04c_optim.ipynb #ded45456
 def orthogonalize_batch(G, # a stack of matrices `(n, rows, cols)`
@@ -75,13 +78,14 @@ def orthogonalize_batch(G, # a stack of matrices `(n, rows, cols)`
     X = X / X.norm(dim=(-2, -1), keepdim=True).clamp(min=1e-7)
     for _ in range(steps):
         A = X @ X.mT
-        X = torch.baddbmm(X, torch.baddbmm(A, A, A, beta=b, alpha=c), X, beta=a)  # a X + (b A + c A A) X
+        # a X + (b A + c A A) X
+        X = torch.baddbmm(X, torch.baddbmm(A, A, A, beta=b, alpha=c), X, beta=a)
     return (X.mT if tall else X).to(G.dtype)
 
 # %% ../nbs/04c_optim.ipynb #09c769bd
 @patch
 def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of the loss
-    "One step for every matrix with a gradient: momentum, weight decay, the orthogonalised step; by shape."
+    "A step for each matrix with a gradient: momentum, weight decay, orthogonalised step; by shape."
     with torch.no_grad():  # the update is not part of what gradients are taken of
         for g in self.param_groups:
             ps = [p for p in g['params'] if p.grad is not None]
@@ -94,7 +98,8 @@ def step(self:Muon, closure=None): # unused: Muon needs no second evaluation of 
             by_shape = {}
             for p, d in zip(ps, ds): by_shape.setdefault(p.shape, []).append((p, d))
             for shape, pairs in by_shape.items():
-                steps = orthogonalize_batch(torch.stack([d for _, d in pairs]), g['steps'], self.dtype)
+                stack = torch.stack([d for _, d in pairs])
+                steps = orthogonalize_batch(stack, g['steps'], self.dtype)
                 torch._foreach_add_([p for p, _ in pairs], list(steps.unbind(0)),
                                     alpha=-g['lr'] * 0.2 * math.sqrt(max(shape)))
 
@@ -130,7 +135,8 @@ class Optimizers:
         for o, s in zip(self.optimizers, states): o.load_state_dict(s)
 
 # %% ../nbs/04c_optim.ipynb #5c7d2e8b
-OPTIMIZERS = {}  # name: builder(model, optim settings, precision) -> optimizer; `optim.optimizer` names one
+# name: builder(model, optim settings, precision) -> optimizer; `optim.optimizer` names one
+OPTIMIZERS = {}
 
 def register_optimizer(name:str): # what configs call it
     "Decorator: make the builder it decorates the optimiser called `name` in configs."
@@ -153,17 +159,19 @@ def make_adamw(model, # the model to train
 def make_muon(model, # the model to train
               optim, # an `OptimConfig`
               precision:str='fp32'): # the run's precision: 'bf16' makes Muon iterate in bf16
-    "Muon for the blocks' weight matrices (in bf16 if the run computes in bf16), AdamW for the rest."
+    "Muon for the blocks' weight matrices (in bf16 if the run computes in bf16), AdamW the rest."
     mats = muon_params(model)
-    return Optimizers(Muon(mats, lr=optim.lr, momentum=optim.momentum, weight_decay=optim.weight_decay,
-                           dtype=torch.bfloat16 if precision == 'bf16' else torch.float32),
+    dtype = torch.bfloat16 if precision == 'bf16' else torch.float32
+    return Optimizers(Muon(mats, lr=optim.lr, momentum=optim.momentum,
+                           weight_decay=optim.weight_decay, dtype=dtype),
                       adamw(param_groups(model, optim.weight_decay, exclude=mats), optim))
 
 def make_optimizer(model, # the model to train
                    optim, # an `OptimConfig`
-                   precision:str='fp32'): # the run's: Muon iterates in bf16 when the run computes in bf16
-    "The optimiser `optim.optimizer` names, made by its registered builder; unknown names are refused."
-    return OPTIMIZERS[check_choice('optim.optimizer', optim.optimizer, OPTIMIZERS)](model, optim, precision)
+                   precision:str='fp32'): # the run's: Muon iterates in bf16 when the run does
+    "The optimiser `optim.optimizer` names, made by its registered builder; unknown names refused."
+    name = check_choice('optim.optimizer', optim.optimizer, OPTIMIZERS)
+    return OPTIMIZERS[name](model, optim, precision)
 
 # %% ../nbs/04c_optim.ipynb #0b86916e
 def lr_at(step:int, # optimiser steps taken so far

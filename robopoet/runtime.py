@@ -24,21 +24,25 @@ def _available(kind:str) -> bool:
     if kind == 'mps': return torch.backends.mps.is_available()
     return kind == 'cpu'
 
-def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps' (or a `torch.device`)
+def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps' (or a `torch.device`)
                ) -> torch.device:
-    "`'auto'`: the first CUDA GPU when there is one, else the CPU; otherwise the device named, if it exists."
+    "`'auto'`: the first CUDA GPU if there is one, else the CPU; or the device named, if it exists."
     if isinstance(device, torch.device): device = str(device)
-    if device in (None, '', 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if device in (None, '', 'auto'):
+        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     if not isinstance(device, str):
         raise ConfigError(f"device must be a device's name ({_USE}), got {device!r}")
     try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise ConfigError(f"unknown device {device!r}: {_USE}") from None
-    if d.type not in DEVICES: raise ConfigError(f"device {device!r} is not one robopoet computes on: {_USE}")
+    except (RuntimeError, TypeError):
+        raise ConfigError(f"unknown device {device!r}: {_USE}") from None
+    if d.type not in DEVICES:
+        raise ConfigError(f"device {device!r} is not one robopoet computes on: {_USE}")
     if d.type == 'cuda' and not _available('cuda'):
-        raise ConfigError(f"device {device!r} asked for, but torch sees no CUDA GPU: use --device cpu")
+        raise ConfigError(f"device {device!r} asked for, but torch sees no CUDA GPU: "
+                          "use --device cpu")
     if d.type == 'mps' and not _available('mps'):
-        raise ConfigError(f"device {device!r} asked for, but this torch has no MPS (the GPU of a Mac with "
-                          "Apple silicon, macOS 12.3 or later): use --device cpu")
+        raise ConfigError(f"device {device!r} asked for, but this torch has no MPS (the GPU of a "
+                          "Mac with Apple silicon, macOS 12.3 or later): use --device cpu")
     n = torch.cuda.device_count() if d.type == 'cuda' else 1
     if d.index is not None and d.index >= n:
         raise ConfigError(f"device {device!r} asked for, but torch sees {n} {d.type} device(s): "
@@ -48,20 +52,20 @@ def pick_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps' (o
 
 # %% ../nbs/04d_runtime.ipynb #9b8e1f37
 def cpu_has_fast_bf16() -> bool:
-    "Does this CPU multiply bf16 matrices in hardware (AVX-512 BF16 or AMX)? Else bf16 is emulated, and slow."
+    "Does this CPU multiply bf16 matrices in hardware (AVX-512 BF16 or AMX)? Else bf16 is slow."
     try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError): return False
 
 def pick_precision(precision:str, # 'auto', 'bf16', 'fp16' or 'fp32'
                    device:torch.device, # where the run computes
                   ) -> str:
-    "Resolve `'auto'`: bf16 where the hardware does it fast (new CPUs, GPUs), fp16 on older GPUs, else fp32."
+    "Resolve `'auto'`: bf16 where the hardware is fast at it, fp16 on older GPUs, else fp32."
     check_choice('training.precision', precision, PRECISIONS, ConfigError)
     if not isinstance(device, torch.device):
         raise ConfigError(f"device must be a torch.device, got {device!r}")
     if device.type == 'mps' and precision in ('bf16', 'fp16'):
-        raise ConfigError(f"training.precision={precision} on mps: robopoet computes in fp32 on a Mac's GPU; "
-                          "use fp32 (or auto)")
+        raise ConfigError(f"training.precision={precision} on mps: robopoet computes in fp32 on "
+                          "a Mac's GPU; use fp32 (or auto)")
     if precision == 'fp16' and device.type != 'cuda':
         raise ConfigError("training.precision=fp16 needs a CUDA GPU: use bf16 or fp32 on the CPU")
     if precision != 'auto': return precision
@@ -73,7 +77,8 @@ def autocast(precision:str, # 'bf16', 'fp16' or 'fp32'
              device:torch.device): # where the run computes
     "The autocast context for `precision` (a no-op for fp32)."
     if precision == 'fp32': return contextlib.nullcontext()
-    return torch.autocast(device.type, dtype=torch.bfloat16 if precision == 'bf16' else torch.float16)
+    dtype = torch.bfloat16 if precision == 'bf16' else torch.float16
+    return torch.autocast(device.type, dtype=dtype)
 
 
 # %% ../nbs/04d_runtime.ipynb #6339f257
