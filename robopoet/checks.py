@@ -70,12 +70,13 @@ def check_choice(name:str, # how the message names the setting
     raise error(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
 
 # %% ../nbs/91_checks.ipynb #1f9bb027
+def _a(noun:str) -> str: return f"{'an' if noun[0].lower() in 'aeiou' else 'a'} {noun}"
+
 def _got(value) -> str:
     "What a message shows of a wrong value: a short repr for plain data, else its type, as `a GPT`."
     if value is None or isinstance(value, (bool, int, float, str, bytes, list, tuple, dict, set)):
         return reprlib.repr(value)
-    name = type(value).__name__
-    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+    return _a(type(value).__name__)
 
 def check_type(name:str, # how the message names the argument
                value, # what was given
@@ -118,7 +119,7 @@ def check_args(func, # a function: its annotations say what each parameter takes
                values:dict, # arguments for it, by name
                error=SettingError, # the exception class to raise
                owner:str|None=None): # how the message names `func` when a name is not one of its settings
-    "`values` if `func` takes each one (bool, int, float, str as annotated; None where that is the default)."
+    "`values` if `func` takes each: a bool, int, float or class, as annotated (None where it is the default)."
     params = inspect.signature(func, eval_str=True).parameters
     settings = [n for n, p in params.items() if p.default is not p.empty]
     if bad := [k for k in values if k not in settings]:
@@ -132,6 +133,7 @@ def check_args(func, # a function: its annotations say what each parameter takes
         if bool in kinds: check_bool(name, value, error)
         elif int in kinds: check_int(name, value, error=error)
         elif float in kinds: check_number(name, value, error=error)
-        elif str in kinds and not isinstance(value, str):
-            raise error(f"{name} must be a str, got {_got(value)}")
+        elif all(isinstance(k, type) and k is not p.empty for k in kinds) and not isinstance(value, kinds):
+            what = ' or '.join('None' if k is type(None) else _a(k.__name__) for k in kinds)
+            raise error(f"{name} must be {what}, got {_got(value)}")
     return values
