@@ -11,12 +11,14 @@ __all__ = ['KNOWN_TEXTS', 'DEFAULT_CORPUS', 'CorpusError', 'CorpusNotFoundError'
 # %% ../nbs/00_corpus.ipynb #9a06c615
 import hashlib, math, os, random, re, sys, urllib.error, urllib.request, warnings
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 
+from .checks import check_args, check_path
 from .files import atomic_write
 
 # %% ../nbs/00_corpus.ipynb #926a7ab8
@@ -249,6 +251,11 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                 allow_download:bool=True, # download a known text that is on disk nowhere
                ) -> Corpus:
     "A `Corpus` of known texts (by name), `.txt` files and folders of them."
+    check_args(load_corpus, dict(valid_frac=valid_frac, allow_download=allow_download), CorpusError)
+    if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path (a str or a Path)")
+    one = isinstance(sources, (str, bytes, os.PathLike)) or not isinstance(sources, Iterable)
+    sources = [sources] if one else list(sources)
+    for s in sources: check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
     return Corpus([load_document(s, data_dir, allow_download) for s in _expand(sources)], valid_frac)
 
 # %% ../nbs/00_corpus.ipynb #97d8cc48
