@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from reprlib import repr as _brief  # a repr cut short: messages quote untrusted data without copying it all
 from fastcore.basics import patch
-from .checks import check_args
+from .checks import check_args, shown
 from .files import atomic_write
 
 class TokenizerError(ValueError):
@@ -71,7 +71,7 @@ def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
                    **settings): # the kind's `train` settings: `vocab_size`, `min_freq`, ...
     "Train a tokenizer of `kind` on `text`."
     if kind not in TOKENIZERS:
-        raise TokenizerError(f"unknown tokenizer kind {_brief(kind)}: choose one of {', '.join(TOKENIZERS)}")
+        raise TokenizerError(f"unknown tokenizer kind {shown(kind)}: choose one of {', '.join(TOKENIZERS)}")
     settings = check_args(TOKENIZERS[kind].train, settings, TokenizerError, f'a {kind!r} tokenizer')
     return TOKENIZERS[kind].train(text, **settings)
 
