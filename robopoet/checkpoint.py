@@ -121,7 +121,7 @@ def load_model(path, # a robopoet checkpoint (`best.pth` or `last.pth`)
     if isinstance(device, (str, torch.device)):
         try: device = torch.device(device)
         except RuntimeError: pass  # refused just below
-    check_type('device', device, torch.device, "'cpu', 'cuda', 'cuda:N' or a torch.device", CheckpointError)
+    check_type('device', device, torch.device, "cpu, cuda, cuda:N or a torch.device", CheckpointError)
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise CheckpointError(f"device {device} asks for a CUDA GPU, and there is none here: use 'cpu'")
     ck = read_checkpoint(path)

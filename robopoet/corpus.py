@@ -252,7 +252,7 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                ) -> Corpus:
     "A `Corpus` of known texts (by name), `.txt` files and folders of them."
     check_args(load_corpus, dict(valid_frac=valid_frac, allow_download=allow_download), CorpusError)
-    if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path (a str or a Path)")
+    if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path")
     one = isinstance(sources, (str, bytes, os.PathLike)) or not isinstance(sources, Iterable)
     sources = [sources] if one else list(sources)
     for s in sources: check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
