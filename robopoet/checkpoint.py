@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .checks import SettingError
+from .checks import SettingError, check_path, check_type
 from .config import Config, ConfigError, config_from_dict
 from .files import atomic_write
 from .model import GPT, GPTConfig
@@ -124,6 +124,13 @@ def load_model(path, # a robopoet checkpoint (`best.pth` or `last.pth`)
                device='cpu', # where to put the model
               ) -> tuple: # `(model, tokenizer)`
     "The trained model (in eval mode) and its tokenizer from a robopoet checkpoint, read safely and checked."
+    check_path('path', path, CheckpointError, "a checkpoint's path (a str or a Path)")
+    if isinstance(device, (str, torch.device)):
+        try: device = torch.device(device)
+        except RuntimeError: pass  # refused just below
+    check_type('device', device, torch.device, "cpu, cuda, cuda:N or a torch.device", CheckpointError)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise CheckpointError(f"device {device} asks for a CUDA GPU, and there is none here: use 'cpu'")
     ck = read_checkpoint(path)
     cfg = check_model(ck, path)
     try: tokenizer = Tokenizer.from_dict(ck['tokenizer'])

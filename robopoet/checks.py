@@ -4,14 +4,25 @@
 
 # %% ../nbs/91_checks.ipynb #9274c8e5
 from __future__ import annotations
-import math
+import inspect, math, os, reprlib, types, typing
 
 # %% auto #0
-__all__ = ['SettingError', 'check_int', 'check_number', 'check_bool', 'check_choice']
+__all__ = ['SettingError', 'shown', 'check_int', 'check_number', 'check_bool', 'check_choice', 'check_type', 'check_has',
+           'check_strs', 'check_path', 'check_args']
 
 # %% ../nbs/91_checks.ipynb #e63e3591
 class SettingError(ValueError):
     "A setting robopoet cannot use; the message names it and says what would work."
+
+# %% ../nbs/91_checks.ipynb #1541b0c2
+def _a(noun:str) -> str: return f"{'an' if noun[0].lower() in 'aeiou' else 'a'} {noun}"
+
+def shown(value) -> str:
+    "What a message shows of a wrong value: its repr (cut if long) for plain data, else its type: `a GPT`."
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return repr(value) if len(repr(value)) <= 80 else reprlib.repr(value)
+    if isinstance(value, (list, tuple, dict, set)): return reprlib.repr(value)
+    return _a(type(value).__name__)
 
 # %% ../nbs/91_checks.ipynb #3f0b9d12
 def check_int(name:str, # how the message names the setting
@@ -27,7 +38,7 @@ def check_int(name:str, # how the message names the setting
     elif hi is None: what = 'a whole number' + ('' if lo is None else f' of at least {lo:,}')
     elif lo is None: what = f'a whole number of at most {hi:,}'
     else: what = f'a whole number from {lo:,} to {hi:,}'
-    raise error(f"{name} must be {what}{hint}, got {value!r}")
+    raise error(f"{name} must be {what}{hint}, got {shown(value)}")
 
 # %% ../nbs/91_checks.ipynb #8e41c0a4
 def _is_number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -50,7 +61,7 @@ def check_number(name:str, # how the message names the setting
     elif lo is not None: what = f"a number {'above' if lo_open else 'of at least'} {lo}"
     elif hi is not None: what = f"a number {'below' if hi_open else 'of at most'} {hi}"
     else: what = 'a finite number'
-    raise error(f"{name} must be {what}{hint}, got {value!r}")
+    raise error(f"{name} must be {what}{hint}, got {shown(value)}")
 
 # %% ../nbs/91_checks.ipynb #9d3e1f66
 def check_bool(name:str, # how the message names the setting
@@ -58,7 +69,7 @@ def check_bool(name:str, # how the message names the setting
                error=SettingError): # the exception class to raise
     "`value` if it is True or False, else `error` naming `name`."
     if isinstance(value, bool): return value
-    raise error(f"{name} must be true or false, got {value!r}")
+    raise error(f"{name} must be true or false, got {shown(value)}")
 
 def check_choice(name:str, # how the message names the setting
                  value, # what was given
@@ -66,4 +77,65 @@ def check_choice(name:str, # how the message names the setting
                  error=SettingError): # the exception class to raise
     "`value` if it is one of `choices`, else `error` listing them."
     if isinstance(value, str) and value in choices: return value
-    raise error(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
+    raise error(f"{name} must be one of {', '.join(map(str, choices))}, got {shown(value)}")
+
+# %% ../nbs/91_checks.ipynb #1f9bb027
+def check_type(name:str, # how the message names the argument
+               value, # what was given
+               kinds, # a class, or a tuple of classes
+               what:str, # what would work, e.g. 'a SamplingConfig or None'
+               error=SettingError): # the exception class to raise
+    "`value` if it is an instance of `kinds`, else `error` naming `name` and showing what was given."
+    if isinstance(value, kinds): return value
+    raise error(f"{name} must be {what}, got {shown(value)}")
+
+def check_has(name:str, # how the message names the argument
+              value, # what was given
+              methods:str, # the methods it needs, space-separated (`__call__`: it can be called)
+              what:str, # what would work, e.g. 'a tokenizer (with encode and decode)'
+              error=SettingError): # the exception class to raise
+    "`value` if it has every one of `methods` (any class will do), else `error` naming `name`."
+    if all(callable(getattr(value, m, None)) for m in methods.split()): return value
+    raise error(f"{name} must be {what}, got {shown(value)}")
+
+# %% ../nbs/91_checks.ipynb #4c8507b6
+def check_strs(name:str, # how the message names the argument
+               value, # what was given
+               error=SettingError, # the exception class to raise
+               one:bool=True): # a str alone is a list of one (False: refused, as a likely mistake)
+    "`value` as a list of str, from a list or tuple of them (or one str), else `error` naming `name`."
+    if one and isinstance(value, str): return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value): return list(value)
+    raise error(f"{name} must be {'a str or ' if one else ''}a list of str, got {shown(value)}")
+
+def check_path(name:str, # how the message names the argument
+               value, # what was given
+               error=SettingError, # the exception class to raise
+               what:str='a path (a str or a Path)'): # what would work
+    "`value` if it is a path: a non-empty str or an `os.PathLike` (a `Path`); else `error` naming `name`."
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value): return value
+    raise error(f"{name} must be {what}, got {shown(value)}")
+
+# %% ../nbs/91_checks.ipynb #74a98822
+def check_args(func, # a function: its annotations say what each parameter takes
+               values:dict, # arguments for it, by name
+               error=SettingError, # the exception class to raise
+               owner:str|None=None): # how the message names `func` when a name is not one of its settings
+    "`values` if `func` takes each: a bool, int, float or class, as annotated (None where it is the default)."
+    params = inspect.signature(func, eval_str=True).parameters
+    settings = [n for n, p in params.items() if p.default is not p.empty]
+    if bad := [k for k in values if k not in settings]:
+        raise error(f"{owner or func.__name__} has no setting {', '.join(map(repr, bad))}: "
+                    f"its settings are {', '.join(settings)}")
+    for name, value in values.items():
+        p = params[name]
+        union = isinstance(p.annotation, types.UnionType)
+        kinds = typing.get_args(p.annotation) if union else (p.annotation,)
+        if value is None and (p.default is None or type(None) in kinds): continue
+        if bool in kinds: check_bool(name, value, error)
+        elif int in kinds: check_int(name, value, error=error)
+        elif float in kinds: check_number(name, value, error=error)
+        elif all(isinstance(k, type) and k is not p.empty for k in kinds) and not isinstance(value, kinds):
+            what = ' or '.join('None' if k is type(None) else _a(k.__name__) for k in kinds)
+            raise error(f"{name} must be {what}, got {shown(value)}")
+    return values

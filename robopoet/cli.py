@@ -55,6 +55,18 @@ def command_parser(name:str, # the command, e.g. 'vocab'
     return p
 
 # %% ../nbs/07_cli.ipynb #9ae28377
+def _interrupted(name:str):
+    "Ctrl-C: end the line the text was on, say so in one line, and exit 130 as a shell does (128 + SIGINT)."
+    if sys.stdout.isatty(): print(flush=True)
+    print(f"robopoet {name}: interrupted", file=sys.stderr, flush=True)
+    sys.exit(130)
+
+def _pipe_closed():
+    "The reader of our output went away (`| head`): stop quietly with 141 (128 + SIGPIPE), as Unix tools do."
+    try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush goes nowhere
+    except (OSError, ValueError, AttributeError): pass  # stdout is not a file (a notebook's, say)
+    sys.exit(141)
+
 def main(argv=None):
     "Run `robopoet COMMAND ...`: import the module that owns COMMAND, parse its options, and call it."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -67,14 +79,18 @@ def main(argv=None):
     mod, fn, _ = SUBCOMMANDS[name]
     if name == 'train' and 'OMP_WAIT_POLICY' not in os.environ:  # read as torch starts: "Threads on a CPU"
         os.environ.setdefault('GOMP_SPINCOUNT', '1000')
-    try: module = importlib.import_module(mod)
-    except ModuleNotFoundError as e:
-        if (e.name or '').split('.')[0] == 'robopoet': raise  # our own module missing: a bug, not the user's
-        sys.exit(f"robopoet {name}: {e.msg}")
-    func = getattr(module, fn)
-    args = vars(command_parser(name, func).parse_args(rest))
-    for extra in ('xtra', 'pdb'): args.pop(extra, None)
-    func(**args)  # a console script exits with main's return value, so return nothing
+    try:
+        try: module = importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if (e.name or '').split('.')[0] == 'robopoet': raise  # our own module missing: a bug
+            sys.exit(f"robopoet {name}: {e.msg}")
+        func = getattr(module, fn)
+        args = vars(command_parser(name, func).parse_intermixed_args(rest))  # settings may follow options
+        for extra in ('xtra', 'pdb'): args.pop(extra, None)
+        func(**args)  # a console script exits with main's return value, so return nothing
+        sys.stdout.flush()  # a reader that went away shows here, not as Python exits
+    except KeyboardInterrupt: _interrupted(name)
+    except BrokenPipeError: _pipe_closed()
 
 # %% ../nbs/07_cli.ipynb #761b964c
 def _check_out(out:Path, force:bool, kind:str):

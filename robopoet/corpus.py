@@ -11,12 +11,14 @@ __all__ = ['KNOWN_TEXTS', 'DEFAULT_CORPUS', 'MAX_TEXT_BYTES', 'CorpusError', 'Co
 # %% ../nbs/00_corpus.ipynb #9a06c615
 import hashlib, math, os, random, re, sys, urllib.error, urllib.request, warnings
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 
+from .checks import check_args, check_path
 from .files import atomic_write
 
 # %% ../nbs/00_corpus.ipynb #926a7ab8
@@ -263,10 +265,12 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                 allow_download:bool=True, # download a known text that is on disk nowhere
                ) -> Corpus:
     "A `Corpus` of known texts (by name), `.txt` files and folders of them; the same text twice is refused."
-    if isinstance(valid_frac, bool) or not (isinstance(valid_frac, (int, float)) and 0 <= valid_frac < 1):
-        raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
-    if not isinstance(allow_download, bool):
-        raise CorpusError(f"allow_download must be true or false, got {allow_download!r}")
+    check_args(load_corpus, dict(valid_frac=valid_frac, allow_download=allow_download), CorpusError)
+    if not 0 <= valid_frac < 1: raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
+    if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path")
+    one = isinstance(sources, (str, bytes, os.PathLike)) or not isinstance(sources, Iterable)
+    sources = [sources] if one else list(sources)
+    for s in sources: check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
     docs, seen = [load_document(s, data_dir, allow_download) for s in _expand(sources)], {}
     for doc in docs:
         if (first := seen.setdefault(doc.text, doc)) is not doc:
@@ -274,6 +278,7 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
             raise CorpusError(f"{doc.source} is given twice: give each text once" if same else
                               f"{first.source} and {doc.source} hold the same text: give it once")
     return Corpus(docs, valid_frac)
+
 
 # %% ../nbs/00_corpus.ipynb #97d8cc48
 def check_window(n_tokens:int, # how many tokens the text has

@@ -13,7 +13,7 @@ import torch
 from torch import nn, Tensor
 from fastcore.basics import patch
 
-from .checks import SettingError, check_int, check_number
+from .checks import SettingError, check_args, check_has, check_int, check_number, check_strs
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'GENERATION', 'SamplingError', 'greedy', 'apply_temperature', 'top_k_filter', 'top_p_filter',
@@ -137,14 +137,11 @@ class SamplingConfig(SimpleNamespace):
         known = {s.name: s for s in settings()}
         for name in set(values) - set(known):
             raise SamplingError(f"unknown sampling setting {name!r}: the settings are {', '.join(known)}")
-        stop = (stop,) if isinstance(stop, str) else tuple(stop or ())
-        if not all(isinstance(s, str) and s for s in stop):
-            raise SamplingError(f"a stop string is a non-empty str: got {stop!r}")
-        checked = {name: s.check(values.get(name, s.default)) for name, s in known.items()}
-        super().__init__(**checked, stop=stop)
+        stop = tuple(check_strs('stop', () if stop is None else stop, SamplingError))
+        if not all(stop): raise SamplingError(f"a stop string is a non-empty str: got {stop!r}")
+        super().__init__(**{n: s.check(values.get(n, s.default)) for n, s in known.items()}, stop=stop)
 
-    @property
-    def greedy(self) -> bool: return self.temperature == 0
+    greedy = property(lambda self: self.temperature == 0)  # temperature 0: always the favourite
     __repr__ = SimpleNamespace.__repr__  # its own, so that IPython too shows it by its name, on one line
 
 def sampling_config(config:SamplingConfig|None=None, # settings to start from (the defaults if None)
@@ -204,6 +201,7 @@ def context_size(model) -> int|None:
 
 def model_device(model) -> torch.device:
     "Where `model`'s weights live (CPU for a plain function)."
+    check_has('model', model, '__call__', 'a model: a GPT, or a function from ids to logits', SamplingError)
     tensors = [*model.parameters(), *model.buffers()] if isinstance(model, nn.Module) else []
     return tensors[0].device if tensors else torch.device('cpu')
 
@@ -288,6 +286,7 @@ def encode_prompt(tokenizer, # turns text into ids
                   prompt:str, # the text to continue; '' starts from a line break
                   unknown:str|None=None) -> list[int]: # 'unk': unknown text is <unk>; 'error' refuses it
     "The prompt's ids; an empty prompt starts from a line break (or `<bos>` if the tokenizer has none)."
+    check_has('tokenizer', tokenizer, 'encode decode', 'a tokenizer (with encode and decode)', SamplingError)
     if not isinstance(prompt, str): raise SamplingError(f"a prompt is a str, not {type(prompt).__name__}")
     options = {} if unknown is None else {'unknown': unknown}
     try: ids = tokenizer.encode(prompt, **options) if prompt.encode('utf-8') else []  # UTF-8 text only
@@ -369,14 +368,15 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
              **settings # any setting by name: max_new_tokens, temperature, top_k, ..., n_beams, stop
             ) -> str|list[str]: # a str for one prompt and n=1, else a list: each prompt's n samples in turn
     "Continue `prompt` with `model`: sampling by the settings, or beam search when `n_beams > 1`."
+    check_args(generate, dict(config=config, use_cache=use_cache, include_prompt=include_prompt),
+               SamplingError)
     cfg = sampling_config(config, **settings)
     check_int('n', n, 1, 10_000, error=SamplingError)
     if cfg.n_beams > 1 and n > cfg.n_beams:
         raise SamplingError(f"beam search finds at most n_beams={cfg.n_beams} texts, asked for n={n}")
-    prompts = [prompt] if isinstance(prompt, str) else list(prompt)
+    prompts = check_strs('prompt', prompt, SamplingError)
     encoded = [encode_prompt(tokenizer, p, unknown) for p in prompts]
-    device, eos = model_device(model), getattr(tokenizer, 'eos_id', None)
-    generator = make_generator(seed, device)
+    generator, eos = make_generator(seed, device := model_device(model)), getattr(tokenizer, 'eos_id', None)
     jobs = [ids for ids in encoded for _ in range(n)]  # one sequence per sample
     texts = [''] * len(jobs)
     with evaluating(model):

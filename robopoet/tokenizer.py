@@ -9,11 +9,12 @@ __all__ = ['MAX_VOCAB_SIZE', 'MAX_VOCAB_BYTES', 'UNKNOWN_CHOICES', 'TOKENIZERS',
            'BPETokenizer', 'bytes_to_unicode', 'bits_per_char']
 
 # %% ../nbs/01_tokenizer.ipynb #f3c03697
-import heapq, inspect, json, math, re
+import heapq, json, math, re
 from collections import Counter, defaultdict
 from pathlib import Path
 from reprlib import repr as _brief  # a repr cut short: messages quote untrusted data without copying it all
 from fastcore.basics import patch
+from .checks import check_args, shown
 from .files import atomic_write
 
 class TokenizerError(ValueError):
@@ -70,11 +71,8 @@ def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
                    **settings): # the kind's `train` settings: `vocab_size`, `min_freq`, ...
     "Train a tokenizer of `kind` on `text`."
     if kind not in TOKENIZERS:
-        raise TokenizerError(f"unknown tokenizer kind {_brief(kind)}: choose one of {', '.join(TOKENIZERS)}")
-    allowed = [p for p in inspect.signature(TOKENIZERS[kind].train).parameters if p != 'text']
-    if bad := [k for k in settings if k not in allowed]:
-        raise TokenizerError(f"a {kind!r} tokenizer has no setting {', '.join(map(repr, bad))}: "
-                             f"its settings are {', '.join(allowed)}")
+        raise TokenizerError(f"unknown tokenizer kind {shown(kind)}: choose one of {', '.join(TOKENIZERS)}")
+    settings = check_args(TOKENIZERS[kind].train, settings, TokenizerError, f'a {kind!r} tokenizer')
     return TOKENIZERS[kind].train(text, **settings)
 
 _VISIBLE = str.maketrans({' ': '␣', '\n': '⏎', '\t': '⇥'})

@@ -20,7 +20,7 @@ from .corpus import CorpusError, check_window, load_corpus
 from .tokenizer import bits_per_char, make_tokenizer
 from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
-from .checks import check_choice
+from .checks import check_args, check_choice, check_strs, check_type
 from .optim import OPTIMIZERS, lr_at, make_optimizer
 from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env, pick_device,
                               pick_precision, rank_device)
@@ -379,6 +379,10 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
           init=None, # a checkpoint to start from (its model and tokenizer), e.g. `robopoet import`'s
          ) -> TrainResult:
     "Train a GPT as `config` says; return the history, best validation loss and checkpoint paths."
+    what = "a Config, a YAML file's path or a shipped config's name"
+    check_type('config', config, (Config, str, os.PathLike), what, ConfigError)
+    check_strs('overrides', overrides, ConfigError, one=False)
+    check_args(train, dict(device=device, resume=resume, overwrite=overwrite, progress=progress), ConfigError)
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
     return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress, init=init).fit()
 
