@@ -247,11 +247,13 @@ def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex
     for s in stages:
         if s not in side_text: problems.append(f'{name}: the sidebar does not list {s!r}')
     imgs = page.eval_on_selector_all('main img, #quarto-document-content img', 'els => els.map(e => '
-                                     '[e.getAttribute("src") || "", e.complete && e.naturalWidth > 0, e.getAttribute("alt")])')
-    for src, ok, alt in imgs:
+                                     '[e.getAttribute("src") || "", e.complete && e.naturalWidth > 0, e.getAttribute("alt"), '
+                                     '(e.closest(".cell") || {}).id || ""])')
+    for src, ok, alt, cell in imgs:
         if not ok: problems.append(f'{name}: image did not load: {src[:80]}')
         if not no_alt(alt): continue
-        problems.append(f'{name}: an image without alt text ({src[:40]}...): give its cell a line '
+        what = f'the output of {cell or "a cell"}' if src.startswith('data:') else src[:80]
+        problems.append(f'{name}: an image without alt text ({what}): give its cell a line '
                         '`#| fig-alt: what it shows`, or write ![what it shows](file) in Markdown')
     links = page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)')
     for href in sorted(set(links)):
