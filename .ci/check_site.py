@@ -1,6 +1,7 @@
 """Open every page of the built documentation site in headless Chromium and check what a reader sees.
 
-For each page: it has its title, the sidebar lists every stage, every image has loaded, and every link
+For each page: it has its title, the sidebar lists every stage, every image has loaded and has an alt text that
+says what it shows (a plot's, from its cell's `#| fig-alt:`, which both builds write into the page), and every link
 between our pages (and to an anchor on them) leads somewhere, symbol links included (relative, to pages named
 after their notebooks, which both builds have); with --katex, the maths has rendered. A page reads as a page,
 not a console: no widget reprs, frozen progress bars or web-server log lines in its outputs, no path of the
@@ -92,6 +93,14 @@ def folds_in(nb_path: Path) -> int:
 PROSE_JS = """() => { const c = (document.querySelector('main') || document.body).cloneNode(true);
   c.querySelectorAll('pre, code, script, style').forEach(e => e.remove()); return c.textContent; }"""
 RAW_LINK = re.compile(r'\]\([^)\s]+\)')
+
+
+GENERIC_ALT = re.compile(r'(?i)(?:png|jpe?g|gif|svg|svg\+xml|image|img|figure|picture|output|plot|chart)')
+
+
+def no_alt(alt) -> bool:
+    "Does an image with `alt` (None: no attribute) lack a text that says what it shows (empty or a mere file type)?"
+    return alt is None or not alt.strip() or bool(GENERIC_ALT.fullmatch(alt.strip()))
 
 
 def check_reading(page, name: str, nbs: Path) -> list[str]:
@@ -237,10 +246,15 @@ def check_page(page, base: str, name: str, stages: list[str], shots: Path, katex
     side_text = sidebar.inner_text() if sidebar.count() else ''
     for s in stages:
         if s not in side_text: problems.append(f'{name}: the sidebar does not list {s!r}')
-    imgs = page.eval_on_selector_all('main img, #quarto-document-content img',
-                                     'els => els.map(e => [e.getAttribute("src") || "", e.complete && e.naturalWidth > 0])')
-    for src, ok in imgs:
+    imgs = page.eval_on_selector_all('main img, #quarto-document-content img', 'els => els.map(e => '
+                                     '[e.getAttribute("src") || "", e.complete && e.naturalWidth > 0, e.getAttribute("alt"), '
+                                     '(e.closest(".cell") || {}).id || ""])')
+    for src, ok, alt, cell in imgs:
         if not ok: problems.append(f'{name}: image did not load: {src[:80]}')
+        if not no_alt(alt): continue
+        what = f'the output of {cell or "a cell"}' if src.startswith('data:') else src[:80]
+        problems.append(f'{name}: an image without alt text ({what}): give its cell a line '
+                        '`#| fig-alt: what it shows`, or write ![what it shows](file) in Markdown')
     links = page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)')
     for href in sorted(set(links)):
         url = urllib.parse.urlsplit(href)

@@ -177,7 +177,7 @@ def plot_attention(model, # a GPT
                    layer:int=0, # which block
                    head:int=0, # which head in that block
                    ax=None): # matplotlib axes to draw on (a new figure by default)
-    "Heatmap of how much each token (row) attends to each earlier token (column) in one head."
+    "Heatmap (and colour bar) of how much each token (row) attends to each earlier one (column) in one head."
     weights, ids = attention_weights(model, tokenizer, text)
     n_layer, n_head = weights.shape[:2]
     if not 0 <= layer < n_layer: raise ValueError(f"layer must be in 0..{n_layer-1}, got {layer}")
@@ -185,10 +185,11 @@ def plot_attention(model, # a GPT
     if ax is None:
         size = min(7.5, 2 + 0.25*len(ids))
         _, ax = plt.subplots(figsize=(size, size))
-    ax.imshow(weights[layer, head].numpy(), cmap='viridis', vmin=0, vmax=1)
+    im = ax.imshow(weights[layer, head].numpy(), cmap='viridis', vmin=0, vmax=1)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.03, label='attention weight')
     labels = [tokenizer.label(i) for i in ids]
-    ax.set_xticks(range(len(ids)), labels, rotation=90, fontsize=8)
-    ax.set_yticks(range(len(ids)), labels, fontsize=8)
+    ax.set_xticks(range(len(ids)), labels, rotation=90, fontsize=9)
+    ax.set_yticks(range(len(ids)), labels, fontsize=9)
     ax.set_xlabel('attends to (key)'); ax.set_ylabel('token (query)')
     ax.set_title(f'layer {layer}, head {head}')
     return ax
