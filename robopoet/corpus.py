@@ -31,7 +31,7 @@ class CorpusNotFoundError(CorpusError, FileNotFoundError):
 # %% ../nbs/00_corpus.ipynb #75d97e79
 @dataclass(frozen=True)
 class KnownText:
-    "A text robopoet knows by name: where it comes from and the checksum of the revision we test with."
+    "A text robopoet knows by name: where it comes from, and the checksum of our tested revision."
     name: str  # short name used in configs and on the command line
     title: str  # the book's title
     author: str  # who wrote it
@@ -52,7 +52,8 @@ KNOWN_TEXTS = {t.name: t for t in [
               'https://www.gutenberg.org/cache/epub/1524/pg1524.txt',
               'd8a4a0cf7ea40c505f87becc02402cdbfd001d90c0b19816cd8e83ffd6d72bb7'),
     KnownText('tinyshakespeare', 'Tiny Shakespeare', 'William Shakespeare',
-              'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt',
+              'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/'
+              'tinyshakespeare/input.txt',
               '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed', gutenberg=False),
 ]}
 DEFAULT_CORPUS = ('hamlet', 'alice')  # the original project's corpus
@@ -129,42 +130,44 @@ MAX_TEXT_BYTES = 2**30  # 1 GiB: the largest text file robopoet reads
 
 def read_text(path, # a text file
              ) -> str:
-    "The UTF-8 text of `path`; a missing, empty, binary, huge or non-UTF-8 file is refused, saying why."
+    "The UTF-8 text of `path`; a missing, empty, binary, huge or non-UTF-8 file is refused."
     if not isinstance(path, (str, os.PathLike)):
         raise CorpusError(f"path must be a file's path, got {path!r}")
     path = Path(path).expanduser()
     if not path.exists():
         raise CorpusNotFoundError(f"{path}: no such file; check the path, or name a known text "
                                   f"({', '.join(KNOWN_TEXTS)})")
-    if path.is_dir(): raise CorpusError(f"{path} is a folder; use load_corpus to read the .txt files in it")
+    if path.is_dir():
+        raise CorpusError(f"{path} is a folder; use load_corpus to read the .txt files in it")
     if not path.is_file():
-        raise CorpusError(f"{path} is not a regular file (a device, a pipe or a socket): save the text in a "
-                          ".txt file and give that")
+        raise CorpusError(f"{path} is not a regular file (a device, a pipe or a socket): "
+                          "save the text in a .txt file and give that")
     with open(path, 'rb') as f: data = f.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
-        raise CorpusError(f"{path} is over {MAX_TEXT_BYTES / 2**30:g} GiB, more than robopoet reads: "
-                          "train on a part of it")
+        raise CorpusError(f"{path} is over {MAX_TEXT_BYTES / 2**30:g} GiB, "
+                          "more than robopoet reads: train on a part of it")
     if (nul := data.find(b'\0')) >= 0:
-        raise CorpusError(f"{path} holds NUL bytes (the first is byte {nul:,}): it is a binary file or "
-                          "UTF-16 text, not UTF-8; give a UTF-8 .txt file")
+        raise CorpusError(f"{path} holds NUL bytes (the first is byte {nul:,}): "
+                          "it is a binary file or UTF-16 text, not UTF-8; give a UTF-8 .txt file")
     try: text = data.decode('utf-8')
     except UnicodeDecodeError as e:
         line = data.count(b'\n', 0, e.start) + 1
-        raise CorpusError(f"{path} is not UTF-8 text: byte {e.start} (line {line}) is 0x{data[e.start]:02x}. "
-                          f"Convert the file to UTF-8 (for example: iconv -f latin1 -t utf-8 {path.name}) "
-                          "and try again") from None
-    if not text.strip('\ufeff \t\r\n'): raise CorpusError(f"{path} is empty: there is no text to learn from")
+        raise CorpusError(f"{path} is not UTF-8 text: byte {e.start} (line {line}) "
+                          f"is 0x{data[e.start]:02x}. Convert the file to UTF-8 (for example: "
+                          f"iconv -f latin1 -t utf-8 {path.name}) and try again") from None
+    if not text.strip('\ufeff \t\r\n'):
+        raise CorpusError(f"{path} is empty: there is no text to learn from")
     return text
-
 
 # %% ../nbs/00_corpus.ipynb #2255decc
 _START = re.compile(r'^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$', re.M | re.I)
 _END = re.compile(r'^\*\*\* ?END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$', re.M | re.I)
-_FOOTER = re.compile(r"^End of (?:the )?Project Gutenberg\b.*\s*\Z", re.M | re.I)  # last line before END
+# the last line before END
+_FOOTER = re.compile(r"^End of (?:the )?Project Gutenberg\b.*\s*\Z", re.M | re.I)
 
 def strip_gutenberg(text:str, # a Project Gutenberg file's text
                    ) -> str:
-    "The book between Project Gutenberg's START and END markers; text without markers is returned as it is."
+    "The book between Project Gutenberg's START and END markers; text without them is kept."
     if start := _START.search(text): text = text[start.end():]
     if end := _END.search(text): text = text[:end.start()]
     return _FOOTER.sub('', text.rstrip()) if end else text
@@ -172,7 +175,7 @@ def strip_gutenberg(text:str, # a Project Gutenberg file's text
 def clean_text(text:str, # the text as read from its file
                gutenberg:bool=True, # strip a Project Gutenberg header and licence
               ) -> str:
-    "Drop the byte-order mark, normalise line ends, strip the Gutenberg wrapper and outer blank lines."
+    "Drop the BOM, normalise line ends, strip the Gutenberg wrapper outer blank lines."
     text = text.replace('\ufeff', '').replace('\r\n', '\n').replace('\r', '\n')
     if gutenberg: text = strip_gutenberg(text)
     return text.strip('\n ') + '\n'
@@ -187,8 +190,9 @@ class Document:
 
     def split(self, valid_frac:float=0.1, # the share of the text held back for validation
              ) -> tuple[str, str]:
-        "(train, valid): the last `valid_frac` of the text, from the next line start, is validation."
-        if not 0 <= valid_frac < 1: raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac}")
+        "(train, valid): the last `valid_frac` of the text, from a line start, is validation."
+        if not 0 <= valid_frac < 1:
+            raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac}")
         cut = int(len(self.text) * (1 - valid_frac))
         nl = self.text.find('\n', cut)
         if 0 <= nl < len(self.text) - 1: cut = nl + 1
@@ -256,7 +260,8 @@ class Corpus:
         raise CorpusError(f"no document {name!r} in this corpus: it has "
                           f"{', '.join(d.name for d in self.documents)}")
     def __repr__(self):
-        return (f"Corpus({' + '.join(d.name for d in self.documents)}: {len(self.text):,} characters, "
+        names = ' + '.join(d.name for d in self.documents)
+        return (f"Corpus({names}: {len(self.text):,} characters, "
                 f"{len(self.train):,} train / {len(self.valid):,} valid)")
 
 def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and folders of them
@@ -264,13 +269,15 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                 valid_frac:float=0.1, # share of each document held back for validation
                 allow_download:bool=True, # download a known text that is on disk nowhere
                ) -> Corpus:
-    "A `Corpus` of known texts (by name), `.txt` files and folders of them; the same text twice is refused."
+    "A `Corpus` of known texts (by name), `.txt` files and folders; the same text twice is refused."
     check_args(load_corpus, dict(valid_frac=valid_frac, allow_download=allow_download), CorpusError)
-    if not 0 <= valid_frac < 1: raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
+    if not 0 <= valid_frac < 1:
+        raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
     if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path")
     one = isinstance(sources, (str, bytes, os.PathLike)) or not isinstance(sources, Iterable)
     sources = [sources] if one else list(sources)
-    for s in sources: check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
+    for s in sources:
+        check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
     docs, seen = [load_document(s, data_dir, allow_download) for s in _expand(sources)], {}
     for doc in docs:
         if (first := seen.setdefault(doc.text, doc)) is not doc:
@@ -279,7 +286,6 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
                               f"{first.source} and {doc.source} hold the same text: give it once")
     return Corpus(docs, valid_frac)
 
-
 # %% ../nbs/00_corpus.ipynb #97d8cc48
 def check_window(n_tokens:int, # how many tokens the text has
                  block_size:int, # the model's context, in tokens
@@ -287,8 +293,9 @@ def check_window(n_tokens:int, # how many tokens the text has
                 ):
     "Refuse a text too short to make one training window of `block_size` tokens plus its target."
     if n_tokens < block_size + 1:
-        raise CorpusError(f"{what} has {n_tokens:,} tokens, but one training window needs {block_size + 1:,} "
-                          f"(a context of {block_size:,} and the token after it). "
+        raise CorpusError(f"{what} has {n_tokens:,} tokens, but one training window needs "
+                          f"{block_size + 1:,} (a context of {block_size:,} "
+                          "and the token after it). "
                           "Add more text or use a smaller block_size.")
 
 # %% ../nbs/00_corpus.ipynb #c6572349
@@ -315,7 +322,7 @@ def distinctive_words(a:str, # one text
                       n:int=15, # how many words for each text
                       min_count:int=10, # leave out words seen fewer times in the two texts together
                      ) -> list[tuple[str, float]]:
-    "The `n` words most typical of `a` and of `b`, most `a`-like first: (word, log2 ratio of frequencies)."
+    "The `n` words most typical of `a` and of `b`, most `a`-like first: (word, log2 ratio)."
     ca, cb = Counter(words(a)), Counter(words(b))
     na, nb = sum(ca.values()), sum(cb.values())
     score = {w: math.log2(((ca[w] + 1) / na) / ((cb[w] + 1) / nb))

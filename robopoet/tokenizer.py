@@ -34,13 +34,16 @@ def _as_ints(ids) -> list: return ids.tolist() if hasattr(ids, 'tolist') else [i
 
 # %% ../nbs/01_tokenizer.ipynb #487f7e13
 class Tokenizer:
-    "Turns text into token ids and back; each kind learns its `vocab` with its class method `train`."
-    kind = None  # its name ('char', 'word', 'bpe'): in configs, and in saved files to load the right class
+    "Turns text into token ids and back; each kind learns its `vocab` with `train`."
+    # its name ('char', 'word', 'bpe'): in configs, and in saved files to load the right class
+    kind = None
     vocab: list  # the tokens, in id order: id `i` stands for `vocab[i]`
-    unknown = 'unk'  # what `encode` does by default with text outside the vocabulary: 'unk' or 'error'
+    # what `encode` does by default with text outside the vocabulary: 'unk' or 'error'
+    unknown = 'unk'
     bos_id = eos_id = unk_id = pad_id = None  # the ids of its special tokens (None: no such token)
     def encode(self, text:str, # the text to cut into tokens
-               unknown:str|None=None): # 'error' refuses text outside the vocabulary, 'unk' makes it <unk>
+               # 'error' refuses text outside the vocabulary, 'unk' makes it <unk>
+               unknown:str|None=None):
         "The token ids of `text`, a list of ints."
         raise NotImplementedError
     @property
@@ -50,8 +53,9 @@ class Tokenizer:
     def token_text(self, id:int): # a token id
         "How token `id` reads on its own."
         if not 0 <= id < len(self.vocab):
-            raise TokenizerError(f"token id {_brief(id)} is out of range for this {self.kind} tokenizer of "
-                                 f"{self.vocab_size:,} tokens: were these ids made by another tokenizer?")
+            raise TokenizerError(f"token id {_brief(id)} is out of range for this {self.kind} "
+                                 f"tokenizer of {self.vocab_size:,} tokens: "
+                                 "were these ids made by another tokenizer?")
         return self.vocab[id]
     def decode(self, ids): # token ids: a list, a tensor or an array
         "The text of `ids`."
@@ -62,7 +66,7 @@ class Tokenizer:
 TOKENIZERS = {}  # kind: class, for every kind of tokenizer robopoet knows
 
 def register_tokenizer(cls): # a `Tokenizer` subclass with its own `kind`
-    "Class decorator: make `Tokenizer` subclass `cls` known by its `kind`, to configs and `make_tokenizer`."
+    "Make `Tokenizer` subclass `cls` known by its `kind` to configs and `make_tokenizer`."
     TOKENIZERS[cls.kind] = cls
     return cls
 
@@ -71,14 +75,15 @@ def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
                    **settings): # the kind's `train` settings: `vocab_size`, `min_freq`, ...
     "Train a tokenizer of `kind` on `text`."
     if kind not in TOKENIZERS:
-        raise TokenizerError(f"unknown tokenizer kind {shown(kind)}: choose one of {', '.join(TOKENIZERS)}")
+        raise TokenizerError(f"unknown tokenizer kind {shown(kind)}: "
+                             f"choose one of {', '.join(TOKENIZERS)}")
     settings = check_args(TOKENIZERS[kind].train, settings, TokenizerError, f'a {kind!r} tokenizer')
     return TOKENIZERS[kind].train(text, **settings)
 
 _VISIBLE = str.maketrans({' ': '␣', '\n': '⏎', '\t': '⇥'})
 
 def visible(text:str): # any text
-    "`text` with spaces, line breaks and tabs drawn as ␣ ⏎ ⇥ (and nothing as ∅), to show it in pictures."
+    "`text` with spaces, line breaks and tabs drawn as ␣ ⏎ ⇥ (and nothing as ∅), for pictures."
     return text.translate(_VISIBLE) or '∅'
 
 @patch
@@ -97,14 +102,18 @@ class CharTokenizer(Tokenizer):
     kind, unk_id = 'char', 0
     def __init__(self, chars, # the vocabulary's characters, in id order (ids start at 1)
                  unknown:str='error'): # what `encode` does with other characters: 'error' or 'unk'
-        self.vocab, self.unknown = ['\ufffd', *chars], _check_unknown(unknown)  # <unk> decodes to �
+        # <unk> decodes to �
+        self.vocab, self.unknown = ['\ufffd', *chars], _check_unknown(unknown)
         if len(self.vocab) < 2 or not all(isinstance(c, str) and len(c) == 1 for c in self.vocab):
-            raise TokenizerError("a character tokenizer needs characters: every vocabulary entry must be one")
+            raise TokenizerError("a character tokenizer needs characters: "
+                                 "every vocabulary entry must be one")
         self.stoi = {c: i for i, c in enumerate(self.vocab) if i}
-        if len(self.stoi) != len(self.vocab) - 1: raise TokenizerError("the character list has duplicates")
+        if len(self.stoi) != len(self.vocab) - 1:
+            raise TokenizerError("the character list has duplicates")
     @classmethod
     def train(cls, text:str, # the training text
-              unknown:str='error'): # what `encode` does with characters not in `text`: 'error' or 'unk'
+              # what `encode` does with characters not in `text`: 'error' or 'unk'
+              unknown:str='error'):
         "The character tokenizer of `text`: its distinct characters, sorted."
         _check_text(text)
         return cls(sorted(set(text)), unknown)
@@ -112,22 +121,24 @@ class CharTokenizer(Tokenizer):
     @classmethod
     def _from_dict(cls, d): return cls(_field(d, 'chars', str), d.get('unknown', 'error'))
     def encode(self, text:str, # the text to cut into characters
-               unknown:str|None=None): # 'error' or 'unk' for this call; None: the tokenizer's own `unknown`
-        "The ids of `text`'s characters; one that is not in the vocabulary is refused, or becomes `<unk>`."
+               # 'error' or 'unk' for this call; None: the tokenizer's own `unknown`
+               unknown:str|None=None):
+        "The ids of `text`'s characters; one not in the vocabulary is refused, or becomes `<unk>`."
         stoi, unknown = self.stoi, _check_unknown(unknown or self.unknown)
         try: return [stoi[c] for c in text]
         except KeyError: pass
         if unknown == 'unk': return [stoi.get(c, 0) for c in text]
         pos, c = next((i, c) for i, c in enumerate(text) if c not in stoi)
-        raise TokenizerError(f"character {c!r} (U+{ord(c):04X}) at position {pos} is not in the vocabulary: "
-                             "remove it, or encode with unknown='unk' to map unknown characters to <unk>")
+        raise TokenizerError(f"character {c!r} (U+{ord(c):04X}) at position {pos} is not in the "
+                             "vocabulary: remove it, or encode with unknown='unk' "
+                             "to map unknown characters to <unk>")
 
 # %% ../nbs/01_tokenizer.ipynb #0307d491
 WORD_PATTERN = r"\w+|[^\w\s]|\n"  # a word, one punctuation mark, or a line break
 WORD_SPECIALS = ('<pad>', '<unk>', '<bos>', '<eos>')
 
 def split_words(text:str): # any text
-    "The word tokens of `text`: words, punctuation marks and line breaks; other whitespace is dropped."
+    "`text`'s word tokens: words, punctuation marks and line breaks; other whitespace dropped."
     return re.findall(WORD_PATTERN, text)
 
 _CLOSE = set('.,;:!?)]}”»…%')  # rule 2: no space before these
@@ -161,7 +172,7 @@ def join_words(tokens): # word tokens, as `split_words` cuts them
 # %% ../nbs/01_tokenizer.ipynb #8641b817
 @register_tokenizer
 class WordTokenizer(Tokenizer):
-    "Words, punctuation marks and line breaks (`split_words`), case kept; `<pad>` `<unk>` `<bos>` `<eos>`."
+    "Words, punctuation and line breaks, case kept; `<pad>` `<unk>` `<bos>` `<eos>`."
     kind = 'word'
     pad_id, unk_id, bos_id, eos_id = range(4)
     def __init__(self, words): # the vocabulary after the 4 special tokens, in id order
@@ -177,24 +188,28 @@ class WordTokenizer(Tokenizer):
         "The word tokenizer of `text`: its words, most frequent first (ties in alphabetical order)."
         _check_text(text)
         if min_freq < 1 or max_size is not None and max_size < 1:
-            raise TokenizerError(f"min_freq and max_size must be at least 1 (max_size None: no limit), "
-                                 f"got {min_freq} and {max_size}")
+            raise TokenizerError(f"min_freq and max_size must be at least 1 "
+                                 f"(max_size None: no limit), got {min_freq} and {max_size}")
         counts = Counter(split_words(text))
-        words = sorted((w for w, n in counts.items() if n >= min_freq), key=lambda w: (-counts[w], w))
-        if not words: raise TokenizerError(f"no word occurs at least {min_freq} times (min_freq): lower it")
+        words = sorted((w for w, n in counts.items() if n >= min_freq),
+                       key=lambda w: (-counts[w], w))
+        if not words:
+            raise TokenizerError(f"no word occurs at least {min_freq} times (min_freq): lower it")
         return cls(words[:max_size])
     def _to_dict(self): return {'words': self.vocab[len(WORD_SPECIALS):]}
     @classmethod
     def _from_dict(cls, d): return cls(_field(d, 'words', list))
     def encode(self, text:str, # the text to cut into words
-               unknown:str|None=None): # 'error' or 'unk' for this call; None: its own `unknown` ('unk')
-        "The ids of `text`'s words; a word that is not in the vocabulary becomes `<unk>`, or is refused."
+               # 'error' or 'unk' for this call; None: its own `unknown` ('unk')
+               unknown:str|None=None):
+        "The ids of `text`'s words; a word not in the vocabulary becomes `<unk>`, or is refused."
         words, unknown = split_words(text), _check_unknown(unknown or self.unknown)
         ids = [self.stoi.get(w, self.unk_id) for w in words]
         if unknown == 'error' and self.unk_id in ids:
             pos = ids.index(self.unk_id)
-            raise TokenizerError(f"the word {_brief(words[pos])} (token {pos} of the text) is not in the "
-                                 "vocabulary: remove it, or encode with unknown='unk' to make it <unk>")
+            raise TokenizerError(f"the word {_brief(words[pos])} (token {pos} of the text) is not "
+                                 "in the vocabulary: remove it, or encode with unknown='unk' "
+                                 "to make it <unk>")
         return ids
     def decode(self, ids): # token ids: a list, a tensor or an array
         "Text from ids, spaces put back by `join_words`; `<pad>` is dropped."
@@ -217,16 +232,19 @@ def merge(ids:list, # token ids
 def train_merges(chunk_counts:dict, # how often each distinct pre-split chunk (as bytes) occurs
                  n_merges:int, # how many merges to learn
                 ) -> tuple[list, list]: # the merges, and how often each merged pair occurred
-    "The BPE merges learned over `chunk_counts`, in order, and the count of each pair when it was merged."
+    "The BPE merges learned over `chunk_counts`, in order, and each pair's count when merged."
     chunks, freqs = [list(c) for c in chunk_counts], list(chunk_counts.values())
-    counts, where = defaultdict(int), defaultdict(set)  # pair: how often it occurs; pair: chunks it is in
+    # pair: how often it occurs; pair: chunks it is in
+    counts, where = defaultdict(int), defaultdict(set)
     for i, (ids, f) in enumerate(zip(chunks, freqs)):
         for p in zip(ids, ids[1:]): counts[p] += f; where[p].add(i)
-    heapq.heapify(heap := [(-n, p) for p, n in counts.items()])  # most frequent first; on a tie the smallest
+    # most frequent first; on a tie the smallest
+    heapq.heapify(heap := [(-n, p) for p, n in counts.items()])
     merges, merge_counts = [], []
     while heap and len(merges) < n_merges:
         n, pair = heapq.heappop(heap)
-        if -n != counts[pair]:  # the pair got rarer since it was pushed: back in, with its count now
+        # the pair got rarer since it was pushed: back in, with its count now
+        if -n != counts[pair]:
             if counts[pair] > 0: heapq.heappush(heap, (-counts[pair], pair))
             continue
         new, born = 256 + len(merges), set()
@@ -246,15 +264,18 @@ def train_merges(chunk_counts:dict, # how often each distinct pre-split chunk (a
 # %% ../nbs/01_tokenizer.ipynb #1b83aa41
 @register_tokenizer
 class BPETokenizer(Tokenizer):
-    "Byte-level BPE, GPT-2 style: a regex pre-split, then merges over UTF-8 bytes; any string round-trips."
+    "GPT-2's byte-level BPE: a regex pre-split, then merges of UTF-8 bytes; any text round-trips."
     kind = 'bpe'
     def __init__(self, merges, # the learned pairs of ids, in order: merge k makes token 256 + k
                  pattern:str=GPT2_PATTERN, # the pre-split regex
                  cache_size:int=100_000, # how many chunk encodings to remember
-                 byte_order:list=None): # the bytes of ids 0-255, in GPT-2's order; None: id b is byte b
-        if sorted(order := byte_order or range(256)) != [*range(256)]: raise TokenizerError("bad byte_order")
+                 # the bytes of ids 0-255, in GPT-2's order; None: id b is byte b
+                 byte_order:list=None):
+        if sorted(order := byte_order or range(256)) != [*range(256)]:
+            raise TokenizerError("bad byte_order")
         self.byte_order, self._ids = byte_order, bytes(sorted(range(256), key=order.__getitem__))
-        self.merges, self.ranks, self.vocab, self._n_bytes = [], {}, [bytes([b]) for b in order], 256
+        self.merges, self.ranks, self._n_bytes = [], {}, 256
+        self.vocab = [bytes([b]) for b in order]
         for k, pair in enumerate(merges): self._add_merge(k, pair)
         self.vocab += [s.encode() for s in BPE_SPECIALS]  # the special tokens come last
         self.eos_id, self.pattern = self.vocab.index(b'<|endoftext|>'), pattern
@@ -262,9 +283,11 @@ class BPETokenizer(Tokenizer):
     def _add_merge(self, k:int, pair):
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2
                 and all(type(x) is int and 0 <= x < 256 + k for x in pair)):
-            raise TokenizerError(f"merge {k} should be a pair of ids of earlier tokens, got {_brief(pair)}")
+            raise TokenizerError(f"merge {k} should be a pair of ids of earlier tokens, "
+                                 f"got {_brief(pair)}")
         a, b = pair
-        if (a, b) in self.ranks: raise TokenizerError(f"merge {k} {[a, b]} repeats an earlier merge")
+        if (a, b) in self.ranks:
+            raise TokenizerError(f"merge {k} {[a, b]} repeats an earlier merge")
         self.merges.append((a, b)); self.ranks[(a, b)] = 256 + k
         self.vocab.append(self.vocab[a] + self.vocab[b]); self._n_bytes += len(self.vocab[-1])
         if self._n_bytes > MAX_VOCAB_BYTES:
@@ -273,10 +296,11 @@ class BPETokenizer(Tokenizer):
     def train(cls, text:str, # the training text
               vocab_size:int=2048, # tokens wanted: 256 bytes + the merges + 1 special token
               pattern:str=GPT2_PATTERN): # the pre-split regex
-        "A BPE tokenizer of `vocab_size` tokens learned from `text` (fewer if it runs out of pairs to merge)."
+        "A BPE tokenizer of `vocab_size` tokens learned from `text` (fewer if pairs run out)."
         _check_text(text)
         if not (smallest := 256 + len(BPE_SPECIALS)) <= vocab_size <= MAX_VOCAB_SIZE:
-            raise TokenizerError(f"vocab_size must be at least {smallest} (256 bytes and a special token) "
+            raise TokenizerError(f"vocab_size must be at least {smallest} "
+                                 f"(256 bytes and a special token) "
                                  f"and at most {MAX_VOCAB_SIZE:,}, got {vocab_size}")
         counts = {c.encode('utf-8'): n for c, n in Counter(re.findall(pattern, text)).items()}
         return cls(train_merges(counts, vocab_size - smallest)[0], pattern)
@@ -287,7 +311,8 @@ class BPETokenizer(Tokenizer):
     @classmethod
     def _from_dict(cls, d):
         if d.get('pattern') not in SAFE_PATTERNS:
-            raise TokenizerError("its pre-split pattern is not one robopoet knows to be safe (SAFE_PATTERNS)")
+            raise TokenizerError("its pre-split pattern is not one robopoet knows to be safe "
+                                 "(SAFE_PATTERNS)")
         merges = _field(d, 'merges', list, MAX_VOCAB_SIZE - 256 - len(BPE_SPECIALS))
         return cls(merges, d['pattern'], byte_order=d.get('byte_order'))
 
@@ -295,7 +320,8 @@ class BPETokenizer(Tokenizer):
 @patch
 def encode_chunk(self:BPETokenizer, chunk:bytes): # one pre-split chunk, as UTF-8 bytes
     "The ids of one pre-split chunk: apply the earliest-learned merge present until none applies."
-    ids, rank = list(chunk.translate(self._ids)), self.ranks.get  # a merge's rank is the id it makes
+    # a merge's rank is the id it makes
+    ids, rank = list(chunk.translate(self._ids)), self.ranks.get
     while len(ids) > 1:
         pair = min(zip(ids, ids[1:]), key=lambda p: rank(p, math.inf))
         if pair not in self.ranks: break  # no merge applies
@@ -328,14 +354,16 @@ def decode(self:BPETokenizer, ids): # token ids: a list, a tensor or an array
     return b''.join(map(self.token_bytes, _as_ints(ids))).decode('utf-8', errors='replace')
 @patch
 def label(self:BPETokenizer, id:int): # a token id
-    "How token `id` reads in a picture: whitespace made `visible`, and part of a character as `\\x..`."
+    "How token `id` reads in a picture: whitespace made `visible`, part of a character as `\\x..`."
     return visible(self.token_bytes(id).decode('utf-8', errors='backslashreplace'))
 
 # %% ../nbs/01_tokenizer.ipynb #2f9a6d31
 def bytes_to_unicode() -> dict:
     "GPT-2's map from each byte to a printable character, used to write byte-level tokens as text."
-    printable = [*range(33, 127), *range(161, 173), *range(174, 256)]  # '!' to '~', '¡' to '¬', '®' to 'ÿ'
-    others = [b for b in range(256) if b not in printable]  # these stand for the characters from U+0100 on
+    # '!' to '~', '¡' to '¬', '®' to 'ÿ'
+    printable = [*range(33, 127), *range(161, 173), *range(174, 256)]
+    # these stand for the characters from U+0100 on
+    others = [b for b in range(256) if b not in printable]
     return {**{b: chr(b) for b in printable}, **{b: chr(256 + k) for k, b in enumerate(others)}}
 @patch
 def gpt2_vocab(self:BPETokenizer) -> tuple[list[str], list[tuple[str, str]]]:
@@ -390,9 +418,10 @@ def _field(d:dict, key:str, kind:type, max_len:int=MAX_VOCAB_SIZE):
     raise TokenizerError(f"its {key!r} should be a {kind.__name__} of at most {max_len:,} items: {_brief(v)}")
 
 # %% ../nbs/01_tokenizer.ipynb #8cd55cbc
-def bits_per_char(loss_per_token:float, # mean cross-entropy per token, in nats (what PyTorch reports)
+def bits_per_char(loss_per_token:float, # mean cross-entropy per token, in nats (as PyTorch)
                   n_tokens:int, # how many tokens the text was split into
                   n_chars:int): # how many characters the text has
-    "Bits per character of the raw text, from a model's mean loss per token: comparable across tokenizers."
-    if n_tokens <= 0 or n_chars <= 0: raise ValueError(f"need n_tokens, n_chars > 0: {n_tokens}, {n_chars}")
+    "Bits per character, from a model's mean loss per token: comparable across tokenizers."
+    if n_tokens <= 0 or n_chars <= 0:
+        raise ValueError(f"need n_tokens, n_chars > 0: {n_tokens}, {n_chars}")
     return loss_per_token * n_tokens / n_chars / math.log(2)
