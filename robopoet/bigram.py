@@ -17,16 +17,17 @@ class BigramModel(nn.Module):
     "The simplest language model: a table of logits for the next token, one row for each token."
     block_size = 1  # all it ever looks at: the current token
     def __init__(self, vocab_size:int, # how many different tokens
-                 smoothing:float=0.01): # added to every count by `fit`, so that no pair is impossible
+                 smoothing:float=0.01): # added to every count by `fit`: no pair is impossible
         super().__init__()
-        self.table = nn.Embedding(vocab_size, vocab_size)  # row i: the logits of the token after token i
+        self.table = nn.Embedding(vocab_size, vocab_size)  # row i: the logits of what follows i
         nn.init.zeros_(self.table.weight)                  # all logits equal: a uniform guess
         self.smoothing = smoothing
-        self.register_buffer('counts', torch.zeros(vocab_size, vocab_size))  # pairs counted by `fit`
+        # the pairs counted by `fit`
+        self.register_buffer('counts', torch.zeros(vocab_size, vocab_size))
 
     def forward(self, idx:Tensor, # (B, T) token ids
                 targets:Tensor|None=None): # (B, T) the token after each one, or None
-        "Logits (B, T, vocab_size) of the token after each one of `idx`, and the mean cross-entropy or None."
+        "Next-token logits (B, T, vocab_size) at each position, and the mean cross-entropy or None."
         logits = self.table(idx)
         loss = None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten())
         return logits, loss
@@ -34,9 +35,10 @@ class BigramModel(nn.Module):
 # %% ../nbs/02a_bigram.ipynb #d112a3a0
 @patch
 def fit(self:BigramModel, ids): # token ids of the training text
-    "Count the neighbouring pairs in `ids` (added to earlier counts); set the table to their log frequencies."
+    "Add the neighbouring pairs of `ids` to the counts; set the table to their log frequencies."
     ids = torch.as_tensor(ids, dtype=torch.long, device=self.counts.device).flatten()
-    self.counts.index_put_((ids[:-1], ids[1:]), torch.ones_like(ids[1:], dtype=torch.float), accumulate=True)
+    ones = torch.ones_like(ids[1:], dtype=torch.float)
+    self.counts.index_put_((ids[:-1], ids[1:]), ones, accumulate=True)
     smoothed = self.counts + self.smoothing
     with torch.no_grad(): self.table.weight.copy_((smoothed / smoothed.sum(-1, keepdim=True)).log())
     return self

@@ -165,15 +165,17 @@ def stream(model, # a GPT (or any model `Decoder` accepts)
            unknown:str|None=None, # 'unk': prompt text the tokenizer does not know is <unk>
            **settings # any setting by name, but beam search cannot stream
           ) -> Iterator[str]:
-    "The continuation of `prompt`, piece by piece as it is written; bad settings or prompts fail at once."
+    "The continuation of `prompt`, piece by piece as it is written; bad input fails at once."
     cfg = sampling_config(config, **settings)
-    if cfg.n_beams > 1: raise SamplingError("beam search knows its text only at the end: use generate")
+    if cfg.n_beams > 1:
+        raise SamplingError("beam search knows its text only at the end: use generate")
     ids, device = encode_prompt(tokenizer, prompt, unknown), model_device(model)
     row = Continuation(tokenizer, ids, cfg.stop, getattr(tokenizer, 'eos_id', None))
     generator = make_generator(seed, device)
     def pieces(shown=0): # what `row` has ready after each new token
         with evaluating(model):
-            for tokens in sample_tokens(model, torch.tensor([ids], device=device), cfg, generator, use_cache):
+            start = torch.tensor([ids], device=device)
+            for tokens in sample_tokens(model, start, cfg, generator, use_cache):
                 row.add(tokens.item())
                 if len(ready := row.ready()) > shown: yield ready[shown:]; shown = len(ready)
                 if row.done: break
