@@ -22,14 +22,14 @@ __all__ = ['RMSNorm', 'rotary_tables', 'apply_rotary', 'dropout', 'Dropout', 'ca
 
 # %% ../nbs/02b_attention.ipynb #38403e83
 class RMSNorm(nn.Module):
-    "Root-mean-square norm over the last dimension, with a learned gain (no bias, no mean subtraction)."
+    "Root-mean-square norm over the last dimension, with a learned gain: no bias, no mean removed."
     def __init__(self, dim:int, # size of the last dimension
                  eps:float=1e-6): # added to the mean square for stability
         super().__init__()
         self.eps, self.weight = eps, nn.Parameter(torch.ones(dim))
 
     def forward(self, x): # (..., dim) vectors
-        "`x` divided by its root mean square, times the gain; computed in float32, returned in `x`'s dtype."
+        "`x` over its root mean square, times the gain; in float32, returned in `x`'s dtype."
         return F.rms_norm(x.float(), (x.shape[-1],), self.weight.float(), self.eps).to(x.dtype)
 
 # %% ../nbs/02b_attention.ipynb #8ce989b9
@@ -52,7 +52,7 @@ def apply_rotary(x, # `(B, n_head, T, head_dim)` queries or keys
 def dropout(x, # any tensor
             p:float, # probability of zeroing each number
             training:bool=True): # dropout acts only while training
-    "`F.dropout(x, p, training)`; on a CPU with `drop_mask`'s cheaper random numbers (and its rounded `p`)."
+    "`F.dropout(x, p, training)`; on a CPU, with `drop_mask`'s cheaper randomness and rounded `p`."
     if not training or p == 0: return x
     if x.device.type != 'cpu' or not 0 < p < 1: return F.dropout(x, p, training)
     return x.masked_fill(drop_mask(x.shape, p, x.device), 0) * keep_scale(p)
@@ -60,7 +60,7 @@ def dropout(x, # any tensor
 class Dropout(nn.Dropout):
     "`nn.Dropout` (same arguments, no state) that drops with `dropout`."
     def forward(self, x): # any tensor
-        "`x` with a random share `p` of its numbers zeroed and the rest scaled by `1/(1-p)`, while training."
+        "While training, `x` with a random share `p` of it zeroed and the rest scaled by `1/(1-p)`."
         return super().forward(x) if self.inplace else dropout(x, self.p, self.training)
 
 # %% ../nbs/02b_attention.ipynb #089c72fc
@@ -76,12 +76,14 @@ class CausalSelfAttention(nn.Module):
                  n_head:int, # number of heads; must divide `n_embd`
                  dropout:float=0.0, # dropout on attention weights and on the output
                  bias:bool=True, # biases in the linear layers
-                 qk_norm:bool=False, # RMS-normalise queries and keys per head before the dot product
-                 fast:bool=True): # use `F.scaled_dot_product_attention` (else the explicit computation)
+                 qk_norm:bool=False, # RMS-normalise each head's queries and keys before q.k
+                 fast:bool=True): # `F.scaled_dot_product_attention` (else the explicit computation)
         super().__init__()
-        if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head})")
-        self.n_head, self.head_dim, self.dropout, self.fast = n_head, n_embd // n_head, dropout, fast
-        self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)  # queries, keys and values of every head
+        if n_embd % n_head:
+            raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head})")
+        self.n_head, self.head_dim = n_head, n_embd // n_head
+        self.dropout, self.fast = dropout, fast
+        self.c_attn = nn.Linear(n_embd, 3*n_embd, bias=bias)  # queries, keys, values of all heads
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)    # mixes the heads' outputs
         self.resid_drop = Dropout(dropout)
         self.q_norm = RMSNorm(self.head_dim) if qk_norm else None
@@ -99,23 +101,27 @@ def forward(self:CausalSelfAttention, x, # `(B, T, n_embd)` token vectors
     q, k, v = self.c_attn(x).view(B, T, 3, self.n_head, self.head_dim).permute(2, 0, 3, 1, 4)
     if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)
     if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
-    if cache is not None: k, v = cache.append(k, v)  # now also the keys and values of the earlier tokens
+    if cache is not None: k, v = cache.append(k, v)  # now with the earlier tokens' keys and values
     y = self.attend(q, k, v)                         # (B, n_head, T, head_dim)
     return self.resid_drop(self.c_proj(y.transpose(1, 2).reshape(B, T, C)))
 
 # %% ../nbs/02b_attention.ipynb #9e4a3d44
 @patch
-def attend(self:CausalSelfAttention, q, # `(B, n_head, T, head_dim)` queries of the last `T` positions
+def attend(self:CausalSelfAttention,
+           q, # `(B, n_head, T, head_dim)` queries of the last `T` positions
            k, v): # `(B, n_head, T_k, head_dim)` keys and values of all `T_k >= T` positions
-    "Each query's average of the values `(B, n_head, T, head_dim)`, weighted by its masked softmax scores."
+    "The values averaged with each query's masked softmax weights: `(B, n_head, T, head_dim)`."
     T, T_k = q.shape[2], k.shape[2]
     p = self.dropout if self.training else 0.0
     if self.fast and not self.record:
-        if T == T_k and q.requires_grad and q.device.type == 'cpu' and (p > 0 or q.dtype == torch.bfloat16):
+        if (T == T_k and q.requires_grad and q.device.type == 'cpu'
+                and (p > 0 or q.dtype == torch.bfloat16)):
             return causal_attention(q, k, v, p)  # training on a CPU: faster there (below)
         if T == T_k: return F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
-        if T == 1: return F.scaled_dot_product_attention(q, k, v, dropout_p=p)  # one new token sees all
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, T_k, q.device), dropout_p=p)
+        # one new token sees all the keys
+        if T == 1: return F.scaled_dot_product_attention(q, k, v, dropout_p=p)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, T_k, q.device),
+                                              dropout_p=p)
     att = (q @ k.transpose(-2, -1)) / math.sqrt(self.head_dim)
     att = att.masked_fill(~causal_mask(T, T_k, q.device), float('-inf')).softmax(dim=-1)
     if self.record: self.weights = att.detach()
@@ -132,11 +138,13 @@ def append(self:LayerCache, k, v): # `(B, n_head, T, head_dim)` keys and values 
     "Store `k`, `v` after the cached ones; return all the keys and values so far."
     B, H, T, D = k.shape
     if self.length + T > self.max_len:
-        raise ValueError(f"the key/value cache holds {self.max_len} tokens and has {self.length}: it cannot "
-                         f"take {T} more; start a new cache with the last {self.max_len} tokens")
+        raise ValueError(f"the key/value cache holds {self.max_len} tokens and has {self.length}: "
+                         f"it cannot take {T} more; start a new cache with the last "
+                         f"{self.max_len} tokens")
     if self.k is None:
         self.k, self.v = k.new_empty(B, H, self.max_len, D), v.new_empty(B, H, self.max_len, D)
-    elif self.k.shape[0] != B: raise ValueError(f"the cache holds a batch of {self.k.shape[0]}, got {B}")
+    elif self.k.shape[0] != B:
+        raise ValueError(f"the cache holds a batch of {self.k.shape[0]}, got {B}")
     self.k[:, :, self.length:self.length+T] = k
     self.v[:, :, self.length:self.length+T] = v
     self.length += T
@@ -211,7 +219,7 @@ def attention_explorer(model, # a GPT
 def drop_mask(shape, # shape of the mask
               p:float, # probability of True (drop), rounded to a multiple of 2**-16
               device=None): # where to make the mask
-    "Boolean mask, True with probability `p`: four 16-bit random integers from each 64-bit random draw."
+    "Boolean mask, True with probability `p`: four 16-bit random integers from each 64-bit draw."
     n = math.prod(shape)
     bits = torch.empty((n + 3) // 4, dtype=torch.int64, device=device).random_(-2**63, 2**63 - 1)
     return bits.view(torch.int16)[:n].view(shape) < _threshold(p) - 2**15
@@ -227,17 +235,20 @@ def keep_scale(p:float): # dropout probability
 def causal_bias(T:int, # number of positions
                 dtype=torch.float32, # dtype of the scores it is added to
                 device=None): # where the scores are
-    "`(T, T)` additive mask: 0 where a query may see a key, `-inf` where it may not; made once per shape."
+    "`(T, T)` additive mask: 0 where a query may see a key, `-inf` where not; made once per shape."
     return torch.full((T, T), float('-inf'), dtype=dtype, device=device).triu(1)
 
-def causal_attention(q, k, v, # `(B, n_head, T, head_dim)` queries, keys and values of the same `T` positions
+def causal_attention(q, k, v, # `(B, n_head, T, head_dim)` queries, keys, values of `T` positions
                      p:float=0.0): # dropout on the attention weights
-    "`F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)`, written out for CPU training."
+    "Causal `F.scaled_dot_product_attention(q, k, v, dropout_p=p)`, written out for CPU training."
     B, H, T, D = q.shape
+    # the mask plus the scaled q.k: (B*H, T, T)
     scores = torch.baddbmm(causal_bias(T, q.dtype, q.device), q.reshape(B*H, T, D),
-                           k.reshape(B*H, T, D).mT, alpha=1 / math.sqrt(D))  # mask + scaled q.k: (B*H, T, T)
+                           k.reshape(B*H, T, D).mT, alpha=1 / math.sqrt(D))
     with torch.autocast(q.device.type, enabled=False):  # autocast would copy the scores to float32
         att = scores.softmax(-1).view(B, H, T, T)
         if p == 0: return att @ v.to(att.dtype)
-        # dropout: the mask on the weights, the scale on the (T, head_dim) output (same result, less work)
-        return (att.masked_fill(drop_mask(att.shape, p, att.device), 0) @ v.to(att.dtype)) * keep_scale(p)
+        # dropout: the mask on the weights, the scale on the (T, head_dim) output
+        # (the same result, with less work)
+        dropped = att.masked_fill(drop_mask(att.shape, p, att.device), 0)
+        return (dropped @ v.to(att.dtype)) * keep_scale(p)

@@ -85,7 +85,7 @@ def badge_cell(url:str) -> NotebookNode:
     return new_markdown_cell(f'[![Open in Colab](images/colab-badge.svg)]({url})')
 
 def student_notebook(nb:NotebookNode, # a teacher's notebook
-                     colab_link:str|None=None, # the Colab address of the student copy; None removes the badge
+                     colab_link:str|None=None, # the student copy's Colab address; None removes the badge
                      name:str='the notebook', # its name, for messages
                     ) -> NotebookNode:
     "A copy of `nb`: every solution an empty answer cell, all outputs cleared, and no library-export cell."
@@ -171,7 +171,7 @@ def _student_copy(src:Path, dest:Path, repo=None, branch='main', folder='', forc
 
 # %% ../nbs/08_classroom.ipynb #7b2e4c04
 def make_student_copy(src, # the teacher's notebook
-                      dest, # the student copy: a `.ipynb` path, or a folder to write it into (made if needed)
+                      dest, # the student copy: an `.ipynb` path, or a folder to put it in (made if needed)
                       repo:str|None=None, # OWNER/NAME of the students' GitHub repository; None: no badge
                       branch:str='main', # the branch of `repo` the students open
                       folder:str='', # the folder of `repo` that holds the copies ('' for its top)
@@ -215,9 +215,9 @@ def make_student_copies(nbs_dir, # the folder of teacher's notebooks, e.g. `nbs`
                         out_dir, # the folder to write the student copies into (created if needed)
                         pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
                         force:bool=False, # replace copies changed since they were written
-                        **kwargs, # `repo`, `branch`, `folder`: where students open them (`make_student_copy`)
+                        **kwargs, # `repo`, `branch`, `folder` of `make_student_copy`: where copies open
                        ) -> dict:
-    "Write a student copy of each notebook in `nbs_dir` matching `pattern` into `out_dir`; {name: solutions}."
+    "Write a student copy of each `nbs_dir` notebook matching `pattern` into `out_dir`; {name: solutions}."
     notebooks, out_dir = find_notebooks(nbs_dir, pattern), _path(out_dir, 'the output folder (--out)')
     if out_dir.is_file(): raise ClassroomError(f"--out {out_dir} is a file: name a folder")
     if _inside(out_dir, Path(nbs_dir)):
@@ -232,7 +232,8 @@ def make_student_copies(nbs_dir, # the folder of teacher's notebooks, e.g. `nbs`
 # %% ../nbs/08_classroom.ipynb #e1d74954
 def has_exercises(nb:NotebookNode) -> bool:
     "Does `nb` have a markdown cell with the heading `## Exercises` on a line of its own?"
-    return any(re.search(r'(?m)^##\s+Exercises\b', _source(c)) for c in nb.cells if c.cell_type == 'markdown')
+    return any(re.search(r'(?m)^##\s+Exercises\b', _source(c))
+               for c in nb.cells if c.cell_type == 'markdown')
 
 def exercise_summary(nbs_dir, # folder of notebooks
                      pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to look at
@@ -267,7 +268,7 @@ def add_colab_badge(path, # a notebook in the repository's notebooks folder
                     branch:str='main', # the branch Colab opens
                     nbs_path:str='nbs', # the notebooks folder inside the repository
                    ) -> bool:
-    "Add an Open-in-Colab badge and an install cell after the title of notebook `path`; False if it had both."
+    "Add an Open-in-Colab badge and an install cell after notebook `path`'s title; False if it had both."
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     if any(map(_is_badge, nb.cells)) and any(map(_is_install, nb.cells)): return False
@@ -301,7 +302,7 @@ def classroom_cli(notebooks:str='nbs', # the folder of the teacher's notebooks
                   pattern:str='[0-9][0-9]*_*.ipynb', # which notebooks to copy
                   summary:bool=False, # only list each notebook's exercises and solutions; write nothing
                   force:bool=False): # replace copies changed since they were written (students' answers)
-    "Write student copies of a folder of notebooks: solutions removed, outputs cleared, badges to the copies."
+    "Write student copies of a folder of notebooks: solutions removed, outputs cleared, badges to copies."
     try:
         if summary:
             for name, (has, n) in exercise_summary(notebooks, pattern).items():

@@ -119,7 +119,8 @@ def fetch_text(name:str, # a known text's short name
     where = ', '.join(map(_shown, search_dirs(data_dir)))
     help = (f"Download {text.url} yourself and save it as {text.filename} in one of: {where} "
             "(or set ROBOPOET_DATA to the folder that holds it).")
-    if not allow_download: raise CorpusNotFoundError(f"{text.filename} ({text.title}) is not on disk. {help}")
+    if not allow_download:
+        raise CorpusNotFoundError(f"{text.filename} ({text.title}) is not on disk. {help}")
     try: return download(text.url, dest)
     except (urllib.error.URLError, OSError) as e:
         raise CorpusNotFoundError(f"{text.filename} ({text.title}) is not on disk and could not be "

@@ -406,7 +406,8 @@ def from_dict(cls:Tokenizer, d:dict): # what `to_dict` wrote: untrusted, as it c
         raise TokenizerError(f"this is a {kind!r} tokenizer, not a {cls.kind!r} one: load it with Tokenizer."
                              f"load, or build a {cls.kind!r} one with `robopoet vocab --kind {cls.kind}`")
     if type(d.get('format')) is not int or d['format'] != 1:
-        raise TokenizerError(f"tokenizer format {_brief(d.get('format'))} is not one this robopoet reads (1)")
+        raise TokenizerError(f"tokenizer format {_brief(d.get('format'))} "
+                             "is not one this robopoet reads (1)")
     try: return TOKENIZERS[kind]._from_dict(d)
     except (TokenizerError, KeyError, TypeError, ValueError, IndexError, AttributeError, re.error) as e:
         why = str(e) if isinstance(e, TokenizerError) else f"{type(e).__name__}: {_brief(e)}"
@@ -415,7 +416,8 @@ def from_dict(cls:Tokenizer, d:dict): # what `to_dict` wrote: untrusted, as it c
 def _field(d:dict, key:str, kind:type, max_len:int=MAX_VOCAB_SIZE):
     "`d[key]`, checked to be a `kind` of at most `max_len` items."
     if isinstance(v := d.get(key), kind) and len(v) <= max_len: return v
-    raise TokenizerError(f"its {key!r} should be a {kind.__name__} of at most {max_len:,} items: {_brief(v)}")
+    raise TokenizerError(f"its {key!r} should be a {kind.__name__} of at most {max_len:,} items: "
+                         f"{_brief(v)}")
 
 # %% ../nbs/01_tokenizer.ipynb #8cd55cbc
 def bits_per_char(loss_per_token:float, # mean cross-entropy per token, in nats (as PyTorch)
