@@ -231,7 +231,7 @@ def _expand(sources) -> list:
             if not files: raise CorpusError(f"{s} has no .txt files; put your texts there as UTF-8 .txt")
             out += files
         else: out.append(s)
-    if not out: raise CorpusError("no texts given: name known texts, .txt files or folders of them")
+    if not out: raise CorpusError("sources is empty: name known texts, .txt files or folders of them")
     return out
 
 # %% ../nbs/00_corpus.ipynb #446045ea
