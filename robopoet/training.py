@@ -365,7 +365,7 @@ def class_poet(folder='.', # holds the run's checkpoints/ and logs/ (the noteboo
     t = config_from_dict(ck['config']).training if ck else cfg.training
     done = ck and (ck['step'] >= t.max_steps or 0 < t.patience <= ck['bad_evals'])
     if not done and (ck or not (run/'best.pth').exists()):
-        train(cfg, device=device, resume=bool(ck), progress=progress)
+        train(cfg, device=str(device), resume=bool(ck), progress=progress)  # train takes a name
     ck = read_checkpoint(run/'last.pth' if (run/'last.pth').exists() else run/'best.pth')
     if cfg.name == 'class_shortened': print(f'class model {SHORTENED}: {ck["step"]} steps')
     paths = {'last': run/'last.pth', 'best': run/'best.pth'}
