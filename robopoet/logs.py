@@ -5,6 +5,7 @@
 # %% ../nbs/04f_logs.ipynb #e1f9b6c3
 from __future__ import annotations
 import csv, importlib.util, io, sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from IPython.display import Image, Pretty, display
@@ -14,8 +15,8 @@ from tqdm.auto import tqdm
 from .files import atomic_write, open_for_append, write_error
 
 # %% auto #0
-__all__ = ['CSV_FIELDS', 'BOARD_KEYS', 'IN_NOTEBOOK', 'has_tensorboard', 'log_files', 'MetricsLog', 'plot_losses', 'png',
-           'Progress']
+__all__ = ['CSV_FIELDS', 'BOARD_KEYS', 'IN_NOTEBOOK', 'has_tensorboard', 'log_files', 'MetricsLog', 'TrainResult', 'plot_losses',
+           'png', 'Progress', 'RunLog']
 
 # %% ../nbs/04f_logs.ipynb #4e6a1d08
 CSV_FIELDS = ['step', 'epoch', 'tokens', 'lr', 'train_loss', 'grad_norm', 'val_loss', 'val_bpc',
@@ -68,6 +69,58 @@ class MetricsLog:
         except OSError as e: raise write_error(e, self.path) from None
         finally:
             if self.board: self.board.close()
+
+# %% ../nbs/04f_logs.ipynb #8c3f0b96
+@dataclass
+class TrainResult:
+    "What a run gives back: its history, its best validation loss, and where its checkpoints are."
+    history: list  # a dict per step, with the keys of `CSV_FIELDS`: step, lr, train_loss, val_loss, ...
+    best_val_loss: float  # lowest exact validation loss (nats per token)
+    best_step: int  # the step it was reached at (best.pth holds that model)
+    bits_per_char: float  # best_val_loss in bits per character of the validation text
+    tokens_per_sec: float  # training speed of this session (all processes), evaluation excluded
+    stop_reason: str  # 'max_steps' or 'early_stopping'
+    checkpoints: dict  # {'last': path, 'best': path} (empty on ranks other than 0)
+    log_dir: Path|None  # where metrics.csv (and TensorBoard's events) are (None on ranks other than 0)
+    model: object = None  # the trained model (the last weights)
+    tokenizer: object = None  # the tokenizer it was trained with
+
+    @property
+    def steps(self) -> int:
+        "Optimiser steps the run has taken, all sessions together."
+        return self.history[-1]['step'] if self.history else 0
+
+    def curve(self, key:str='train_loss', # a key of the history's rows, e.g. 'val_loss'
+             ) -> tuple[list, list]:
+        "Steps and values of `key` where it was recorded."
+        rows = [r for r in self.history if r.get(key) is not None]
+        return [r['step'] for r in rows], [r[key] for r in rows]
+
+    def summary(self) -> str:
+        "The end-of-run report the command line prints."
+        lines = [f"stopped after {self.steps:,} steps ({self.stop_reason.replace('_', ' ')})",
+                 f"best validation loss {self.best_val_loss:.4f} at step {self.best_step:,} "
+                 f"= {self.bits_per_char:.3f} bits per character",
+                 f"throughput {self.tokens_per_sec:,.0f} tokens/s"]
+        lines += [f"{k} checkpoint: {v}" for k, v in self.checkpoints.items()]
+        if self.log_dir:
+            board = f" (TensorBoard: tensorboard --logdir {self.log_dir.parent})"
+            lines.append(f"logs: {self.log_dir/'metrics.csv'}{board if log_files(self.log_dir)[1:] else ''}")
+        return '\n'.join(lines)
+
+    @classmethod
+    def from_checkpoint(cls, ck:dict, # a run's last checkpoint, as `checkpoint.read_checkpoint` reads it
+                        max_steps:int, # the run's `training.max_steps`
+                        checkpoints:dict, # {'last': path, 'best': path}
+                        log_dir:Path, # where its metrics.csv is
+                        model=None, # the model to give back
+                        tokenizer=None): # its tokenizer
+        "What the run that wrote `ck` gave back, read from what it left: its speed is its last step's."
+        h = ck['history']
+        bpc = next(r['val_bpc'] for r in h if r['step'] == ck['best_step'])
+        stop = 'max_steps' if ck['step'] >= max_steps else 'early_stopping'
+        return cls(h, ck['best_val_loss'], ck['best_step'], bpc, h[-1]['tokens_per_sec'], stop,
+                   checkpoints, log_dir, model, tokenizer)
 
 # %% ../nbs/04f_logs.ipynb #f0b3a8d1
 def plot_losses(history:list, # a run's rows (`TrainResult.history`)
@@ -135,3 +188,34 @@ class Progress:
         "Close the bar; in a notebook, replace it with `summary`."
         if self.bar is not None: self.bar.close()
         if self.mode == 'notebook': self.bar_view.update(Pretty(summary))
+
+# %% ../nbs/04f_logs.ipynb #2f8b6d15
+class RunLog:
+    "A run's rows as they come: added to its history, written to metrics.csv (if a folder), shown."
+    def __init__(self, history:list, # the run's rows so far (a resumed run's, from its checkpoint)
+                 folder, # the run's log folder; None writes no file (processes other than rank 0)
+                 total:int, # the run's last step
+                 done:int=0, # steps taken before (a resumed run)
+                 title:str='Training', # the plot's title
+                 show:bool=True, # False shows nothing
+                 every:int=10): # steps between flushes of the file and updates of the bar
+        self.history = history
+        self.file = MetricsLog(folder, history, every) if folder is not None else None
+        self.progress = Progress(total, done, title, show, every)
+
+    def add(self, rows:list): # the rows of the steps since the last call, in order
+        "Add `rows` to the history, to metrics.csv and to the bar."
+        for row in rows:
+            self.history.append(row)
+            if self.file: self.file.write(row)
+            self.progress.step(row)
+
+    def evaluated(self, row:dict, # the step's numbers, with its validation loss
+                  best:float): # the best validation loss so far
+        "Show an evaluation, as `Progress.evaluated` does."
+        self.progress.evaluated(row, best, self.history)
+
+    def close(self, summary:str=''): # one line on how the run ended
+        "Close the bar (in a notebook `summary` takes its place), then the files."
+        self.progress.close(summary)
+        if self.file: self.file.close()

@@ -5,7 +5,6 @@
 # %% ../nbs/04g_training.ipynb #b425165d
 from __future__ import annotations
 import contextlib, math, os, sys, time
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -22,57 +21,15 @@ from .model import GPT, GPTConfig
 from .data import Batches, TokenWindows, valid_windows
 from .checks import check_args, check_choice, check_strs, check_type
 from .optim import OPTIMIZERS, lr_at, make_optimizer
-from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env, pick_device,
-                              pick_precision, rank_device)
-from .checkpoint import (CheckpointError, check_model, check_resumable, check_texts, damaged, finish_set_aside,
-                                 load_model, load_optimizer_state, read_checkpoint, repair_best, save_checkpoint,
-                                 set_aside, text_digests)
-from .logs import MetricsLog, Progress, log_files
+from .runtime import (autocast, check_memory, deferred_interrupt, dist_backend, dist_env,
+                              pick_device, pick_precision, rank_device)
+from .checkpoint import (CheckpointError, check_model, check_resumable, check_texts, damaged,
+                                 finish_set_aside, load_model, load_optimizer_state, read_checkpoint,
+                                 repair_best, save_checkpoint, set_aside, text_digests)
+from .logs import RunLog, TrainResult, log_files
 
 # %% auto #0
-__all__ = ['RESUME_ADVICE', 'GPU_RECIPE', 'SHORTENED', 'TrainingError', 'TrainResult', 'Trainer', 'train', 'class_recipe',
-           'class_poet', 'train_cli']
-
-# %% ../nbs/04g_training.ipynb #ee796210
-class TrainingError(RuntimeError):
-    "A run that cannot go on: its loss became NaN or infinite. The message says what is safe, and what to do."
-
-@dataclass
-class TrainResult:
-    "What a run gives back: its history, its best validation loss, and where its checkpoints are."
-    history: list  # a dict per step, with the keys of `logs.CSV_FIELDS`: step, lr, train_loss, val_loss, ...
-    best_val_loss: float  # lowest exact validation loss (nats per token)
-    best_step: int  # the step it was reached at (best.pth holds that model)
-    bits_per_char: float  # best_val_loss in bits per character of the validation text
-    tokens_per_sec: float  # training speed of this session (all processes), evaluation excluded
-    stop_reason: str  # 'max_steps' or 'early_stopping'
-    checkpoints: dict  # {'last': path, 'best': path} (empty on ranks other than 0)
-    log_dir: Path|None  # where metrics.csv (and TensorBoard's events) are (None on ranks other than 0)
-    model: object = None  # the trained model (the last weights)
-    tokenizer: object = None  # the tokenizer it was trained with
-
-    @property
-    def steps(self) -> int:
-        "Optimiser steps the run has taken, all sessions together."
-        return self.history[-1]['step'] if self.history else 0
-
-    def curve(self, key:str='train_loss', # a key of the history's rows, e.g. 'val_loss'
-             ) -> tuple[list, list]:
-        "Steps and values of `key` where it was recorded."
-        rows = [r for r in self.history if r.get(key) is not None]
-        return [r['step'] for r in rows], [r[key] for r in rows]
-
-    def summary(self) -> str:
-        "The end-of-run report the command line prints."
-        lines = [f"stopped after {self.steps:,} steps ({self.stop_reason.replace('_', ' ')})",
-                 f"best validation loss {self.best_val_loss:.4f} at step {self.best_step:,} "
-                 f"= {self.bits_per_char:.3f} bits per character",
-                 f"throughput {self.tokens_per_sec:,.0f} tokens/s"]
-        lines += [f"{k} checkpoint: {v}" for k, v in self.checkpoints.items()]
-        if self.log_dir:
-            board = f" (TensorBoard: tensorboard --logdir {self.log_dir.parent})"
-            lines.append(f"logs: {self.log_dir/'metrics.csv'}{board if log_files(self.log_dir)[1:] else ''}")
-        return '\n'.join(lines)
+__all__ = ['RESUME_ADVICE', 'SHORTENED', 'Trainer', 'TrainingError', 'train', 'class_recipe', 'class_poet', 'train_cli']
 
 # %% ../nbs/04g_training.ipynb #e3a39395
 class Trainer:
@@ -113,13 +70,13 @@ def open_folders(self:Trainer, resume:bool, # the run's files are to be continue
     t, name = self.cfg.training, self.cfg.name
     self.ckpt_dir, self.log_dir = Path(t.checkpoint_dir)/name, Path(t.log_dir)/name
     self.last_path, self.best_path = self.ckpt_dir/'last.pth', self.ckpt_dir/'best.pth'
-    self.aside = []  # what --overwrite replaces, set aside until this run's first checkpoint
     if not self.is_main: return
     for folder, what in ((self.ckpt_dir, 'checkpoint_dir'), (self.log_dir, 'log_dir')):
         check_writable(folder, 'checkpoints' if what == 'checkpoint_dir' else 'logs', f'training.{what}')
         if all(lock.folder.resolve() != folder.resolve() for lock in self.locks):  # the two may be one
             self.locks.append(FolderLock(folder, "; wait for it to end, or give this run another name"))
-    finish_set_aside((self.ckpt_dir, self.log_dir), self.last_path, log_files(self.log_dir))  # a killed one's
+    finish_set_aside((self.ckpt_dir, self.log_dir), self.last_path, log_files(self.log_dir))  # killed runs'
+
     remove_stale_temps(self.ckpt_dir, ['last.pth', 'best.pth'])
     remove_stale_temps(self.log_dir, ['metrics.csv'])
     for path in (self.last_path, self.best_path, self.log_dir/'metrics.csv'): check_not_link(path)
@@ -187,21 +144,21 @@ def close(self:Trainer):
 # %% ../nbs/04g_training.ipynb #d1a7c3f8
 @patch
 def train_step(self:Trainer) -> tuple:
-    "One optimiser step over `grad_accum` micro-batches: `(mean loss, gradient norm, learning rate)`."
+    "One optimiser step of `grad_accum` micro-batches: `(mean loss, gradient norm, learning rate)`."
     t, o = self.cfg.training, self.cfg.optim
     lr = lr_at(self.step, o.lr, o.min_lr, o.warmup_steps, t.max_steps)
     for g in self.optimizer.param_groups: g['lr'] = lr
-    torch.manual_seed(t.seed * 1_000_003 + self.step * 1_009 + self.rank)  # dropout: a function of the step
+    torch.manual_seed(t.seed * 1_000_003 + self.step * 1_009 + self.rank)  # dropout's seed
     loss_sum = torch.zeros((), device=self.device)
     for m in range(t.grad_accum):
         x, y = self.batches(self.step * t.grad_accum + m)
-        sync = m == t.grad_accum - 1 or self.world == 1  # DDP exchanges gradients at the last micro-batch
+        sync = m == t.grad_accum - 1 or self.world == 1  # DDP exchanges gradients at the last one
         with (contextlib.nullcontext() if sync else self.model.no_sync()):
             with autocast(self.precision, self.device): _, loss = self.model(x, y)
             scaled = loss / t.grad_accum
             (self.scaler.scale(scaled) if self.scaler else scaled).backward()
         loss_sum += loss.detach()
-    if self.world > 1: torch.distributed.all_reduce(loss_sum); loss_sum /= self.world  # mean over processes
+    if self.world > 1: torch.distributed.all_reduce(loss_sum); loss_sum /= self.world  # the mean
     if self.scaler: self.scaler.unscale_(self.optimizer)
     clip = o.grad_clip if o.grad_clip > 0 else math.inf
     norm = torch.nn.utils.clip_grad_norm_(self.raw_model.parameters(), clip, foreach=True)
@@ -212,6 +169,9 @@ def train_step(self:Trainer) -> tuple:
     return loss_sum / t.grad_accum, norm, lr
 
 # %% ../nbs/04g_training.ipynb #5c2e8a17
+class TrainingError(RuntimeError):
+    "A run that cannot go on: its loss became NaN or infinite. The message says what is safe and what to do."
+
 @patch
 def settle(self:Trainer, rows:list): # history rows whose `train_loss` and `grad_norm` are still tensors
     "Make the rows' losses and gradient norms numbers, in one read; stop the run at a NaN or infinite loss."
@@ -219,9 +179,9 @@ def settle(self:Trainer, rows:list): # history rows whose `train_loss` and `grad
     for row, (loss, norm) in zip(rows, pairs): row['train_loss'], row['grad_norm'] = loss, norm
     bad = next((row for row in rows if not math.isfinite(row['train_loss'])), None)
     if bad is None: return
-    then = ("no checkpoint had been written yet: start again with --overwrite" if self.saved_step is None else
-            f"the last good checkpoint, {self.last_path} (step {self.saved_step:,}), is untouched: continue "
-            "from it with --resume")
+    then = (f"the last good checkpoint, {self.last_path} (step {self.saved_step:,}), is untouched: "
+            "continue from it with --resume" if self.saved_step is not None else
+            "no checkpoint had been written yet: start again with --overwrite")
     raise TrainingError(f"the training loss became {bad['train_loss']} at step {bad['step']:,}, so training "
                         "stopped. Try a lower optim.lr, a longer optim.warmup_steps, optim.grad_clip=1.0 or "
                         f"training.precision=fp32; {then}.")
@@ -230,7 +190,7 @@ def settle(self:Trainer, rows:list): # history rows whose `train_loss` and `grad
 @patch
 @torch.no_grad()
 def evaluate(self:Trainer) -> float:
-    "The exact validation loss: mean cross-entropy over every validation token, all processes together."
+    "The exact validation loss: mean cross-entropy of all validation tokens, over all processes."
     self.raw_model.eval()
     xs, ys, tail = self.valid
     total = torch.zeros(2, dtype=torch.float64, device=self.device)  # summed loss, token count
@@ -296,7 +256,7 @@ def restore(self:Trainer, ck:dict): # the run's last.pth, checked
     torch.set_rng_state(ck['rng']['cpu'])
     for i, s in enumerate(ck['rng']['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(s, i)
 
-# %% ../nbs/04g_training.ipynb #a0d4e7b3
+# %% ../nbs/04g_training.ipynb #b7f1c9e4
 @patch
 def validate(self:Trainer, row:dict, # this step's numbers, to which it adds the validation loss
             ) -> bool:
@@ -318,16 +278,15 @@ def interrupted(self:Trainer) -> str:
     return (f"interrupted at step {self.step:,}; {self.last_path} holds step {self.saved_step:,}: "
             "continue from there with --resume")
 
-# %% ../nbs/04g_training.ipynb #b7f1c9e4
 @patch
 def fit(self:Trainer) -> TrainResult:
-    "Train until `max_steps` or early stopping, evaluating, checkpointing, logging; then release the folders."
+    "Train until `max_steps` or early stopping: evaluate, checkpoint, log; then release the folders."
     if self.closed: raise TrainingError("this trainer has finished: make a new one (resume=True to go on)")
     t = self.cfg.training
     per_step = t.batch_size * t.grad_accum * self.world * self.model_config.block_size  # tokens
-    logs = MetricsLog(self.log_dir, self.history, t.log_every) if self.is_main else None
-    show = Progress(t.max_steps, self.step, f'Training {self.cfg.name!r}', self.progress and self.is_main,
-                    t.log_every)
+    every = t.log_every if self.device.type == 'cuda' else 1  # steps between reads of the numbers
+    log = RunLog(self.history, self.log_dir if self.is_main else None, t.max_steps, self.step,
+                 f'Training {self.cfg.name!r}', self.progress and self.is_main, t.log_every)
     stop, train_time, trained, pending = 'max_steps', 0.0, 0, []
     elapsed0, start = (self.history[-1]['elapsed'] if self.history else 0.0), time.perf_counter()
     try:
@@ -340,34 +299,29 @@ def fit(self:Trainer) -> TrainResult:
                 loss, norm, lr = self.train_step()
                 train_time += time.perf_counter() - t0; trained += 1
                 row = dict(step=self.step, epoch=self.batches.epoch_of(self.step * t.grad_accum - 1),
-                           tokens=self.step * per_step, lr=lr, train_loss=loss, grad_norm=norm, val_loss=None,
-                           val_bpc=None, tokens_per_sec=trained * per_step / train_time,
+                           tokens=self.step * per_step, lr=lr, train_loss=loss, grad_norm=norm,
+                           val_loss=None, val_bpc=None, tokens_per_sec=trained * per_step / train_time,
                            elapsed=elapsed0 + time.perf_counter() - start)
                 pending.append(row)
                 evaluating = self.step % t.eval_every == 0 or self.step == t.max_steps
-                if not evaluating and self.step % (t.log_every if self.device.type == 'cuda' else 1): continue
+                if not evaluating and self.step % every: continue
                 self.settle(pending)
                 improved = evaluating and self.validate(row)
-                for r in pending:
-                    self.history.append(r)
-                    if logs: logs.write(r)
-                    show.step(r)
+                log.add(pending)
                 pending = []
                 if evaluating:
                     self.save(best=improved)
-                    show.evaluated(row, self.best_val_loss, self.history)
+                    log.evaluated(row, self.best_val_loss)
                     if t.patience and self.bad_evals >= t.patience: stop = 'early_stopping'; break
     except KeyboardInterrupt: raise KeyboardInterrupt(self.interrupted()) from None
     finally:
-        show.close(f"{self.step:,} steps; best validation loss {self.best_val_loss:.4f}")
-        try:
-            if logs: logs.close()
+        try: log.close(f"{self.step:,} steps; best validation loss {self.best_val_loss:.4f}")
         finally: self.close()
     speed = trained * per_step / train_time if train_time else self.history[-1]['tokens_per_sec']
     bpc = bits_per_char(self.best_val_loss, self.n_valid_tokens, self.n_valid_chars)
     return TrainResult(self.history, self.best_val_loss, self.best_step, bpc, speed, stop,
                        {'last': self.last_path, 'best': self.best_path} if self.is_main else {},
-                       self.log_dir if self.is_main else None, model=self.raw_model, tokenizer=self.tokenizer)
+                       self.log_dir if self.is_main else None, self.raw_model, self.tokenizer)
 
 # %% ../nbs/04g_training.ipynb #d81c2462
 def train(config, # a `Config`, a YAML path or a shipped config's name
@@ -382,28 +336,28 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
     what = "a Config, a YAML file's path or a shipped config's name"
     check_type('config', config, (Config, str, os.PathLike), what, ConfigError)
     check_strs('overrides', overrides, ConfigError, one=False)
-    check_args(train, dict(device=device, resume=resume, overwrite=overwrite, progress=progress), ConfigError)
+    given = dict(device=device, resume=resume, overwrite=overwrite, progress=progress)
+    check_args(train, given, ConfigError)
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
-    return Trainer(cfg, device=device, resume=resume, overwrite=overwrite, progress=progress, init=init).fit()
+    return Trainer(cfg, **given, init=init).fit()
 
 # %% ../nbs/04g_training.ipynb #c1a55e01
-GPU_RECIPE = ['name=char_gpu', 'model.n_layer=6', 'model.n_head=6', 'model.n_embd=384', 'model.block_size=256',
-              'model.dropout=0.2', 'training.batch_size=64', 'training.max_steps=2000']  # char_cpu, grown
 SHORTENED = 'shortened for quick tests'  # what a class model cut short says about itself
 
 def class_recipe(folder='.', # where its checkpoints/ and logs/ go
-                 gpu:bool=False) -> Config: # for a CUDA GPU: `GPU_RECIPE`
-    "The class model's config: `char_cpu`, or `GPU_RECIPE` on a GPU; 30 steps, renamed, in quick tests."
-    t = load_config('char_cpu').training
+                 gpu:bool=False) -> Config: # for a CUDA GPU: the shipped `char_gpu`
+    "The class model's config: `char_cpu` (`char_gpu` on a GPU); in quick tests, 30 steps, renamed."
+    name = 'char_gpu' if gpu else 'char_cpu'
+    t = load_config(name).training
     o = [f'training.{k}={Path(folder)/getattr(t, k)}' for k in ('checkpoint_dir', 'log_dir')]
-    if os.environ.get('IN_TEST') and 'slow' not in os.environ.get('ROBOPOET_TEST_FLAGS', '').split():
+    if os.environ.get('IN_TEST') and 'slow' not in os.getenv('ROBOPOET_TEST_FLAGS', '').split():
         o += ['name=class_shortened', 'training.max_steps=30', 'training.eval_every=30']
-    return load_config('char_cpu', [*(GPU_RECIPE if gpu else ()), *o])
+    return load_config(name, o)
 
 def class_poet(folder='.', # holds the run's checkpoints/ and logs/ (the notebooks' folder)
                device:str=None, # None: a GPU when there is one, else the CPU
                progress:bool=True) -> TrainResult: # show the training, if it trains
-    "The class model from its finished run in `folder`; trained there first (or resumed) if there is none."
+    "The class model from its finished run in `folder`; trained (or resumed) there if need be."
     device = pick_device(device)
     cfg = class_recipe(folder, device.type == 'cuda')
     run = Path(cfg.training.checkpoint_dir)/cfg.name
@@ -411,22 +365,19 @@ def class_poet(folder='.', # holds the run's checkpoints/ and logs/ (the noteboo
     t = config_from_dict(ck['config']).training if ck else cfg.training
     done = ck and (ck['step'] >= t.max_steps or 0 < t.patience <= ck['bad_evals'])
     if not done and (ck or not (run/'best.pth').exists()):
-        train(cfg, device=device, resume=bool(ck), progress=progress)
+        train(cfg, device=str(device), resume=bool(ck), progress=progress)  # train takes a name
     ck = read_checkpoint(run/'last.pth' if (run/'last.pth').exists() else run/'best.pth')
     if cfg.name == 'class_shortened': print(f'class model {SHORTENED}: {ck["step"]} steps')
-    model, tokenizer = load_model(run/'best.pth', device)
-    h = ck['history']
-    bpc = next(r['val_bpc'] for r in h if r['step'] == ck['best_step'])
-    stop = 'max_steps' if ck['step'] >= t.max_steps else 'early_stopping'
     paths = {'last': run/'last.pth', 'best': run/'best.pth'}
-    return TrainResult(h, ck['best_val_loss'], ck['best_step'], bpc, h[-1]['tokens_per_sec'], stop, paths,
-                       Path(cfg.training.log_dir)/cfg.name, model, tokenizer)
+    model, tokenizer = load_model(run/'best.pth', device)
+    log_dir = Path(cfg.training.log_dir)/cfg.name
+    return TrainResult.from_checkpoint(ck, t.max_steps, paths, log_dir, model, tokenizer)
 
 # %% ../nbs/04g_training.ipynb #0b18003e
 @call_parse
 def train_cli(overrides:Param('settings to change, as section.key=value (e.g. training.batch_size=16)',
                               nargs='*'),
-              config:str='gpt_small', # a YAML config file, or a shipped config's name: char_cpu, gpt_small
+              config:str='gpt_small', # a YAML file, or a shipped config: char_cpu, char_gpu, gpt_small
               text:Param("train on these .txt files or folders (after any overrides), not data.sources",
                          nargs='+')=None,
               resume:bool=False, # continue the run from CHECKPOINT_DIR/NAME/last.pth
