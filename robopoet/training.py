@@ -336,6 +336,8 @@ def train(config, # a `Config`, a YAML path or a shipped config's name
     what = "a Config, a YAML file's path or a shipped config's name"
     check_type('config', config, (Config, str, os.PathLike), what, ConfigError)
     check_strs('overrides', overrides, ConfigError, one=False)
+    if overrides and isinstance(config, Config):
+        raise ConfigError("overrides need a config's name or file: change a Config with dataclasses.replace")
     given = dict(device=device, resume=resume, overwrite=overwrite, progress=progress)
     check_args(train, given, ConfigError)
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
@@ -347,8 +349,7 @@ SHORTENED = 'shortened for quick tests'  # what a class model cut short says abo
 def class_recipe(folder='.', # where its checkpoints/ and logs/ go
                  gpu:bool=False) -> Config: # for a CUDA GPU: the shipped `char_gpu`
     "The class model's config: `char_cpu` (`char_gpu` on a GPU); in quick tests, 30 steps, renamed."
-    name = 'char_gpu' if gpu else 'char_cpu'
-    t = load_config(name).training
+    t = load_config(name := 'char_gpu' if gpu else 'char_cpu').training
     o = [f'training.{k}={Path(folder)/getattr(t, k)}' for k in ('checkpoint_dir', 'log_dir')]
     if os.environ.get('IN_TEST') and 'slow' not in os.getenv('ROBOPOET_TEST_FLAGS', '').split():
         o += ['name=class_shortened', 'training.max_steps=30', 'training.eval_every=30']
