@@ -4,7 +4,8 @@
     python bench/bench_sampling.py --checkpoint checkpoints/char_cpu/best.pth   # a trained model too
     python bench/bench_sampling.py --device cuda         # on a GPU
 
-Batch 1, `--tokens` new tokens (default 500) after a prompt, one process. The reference is a nanoGPT-style
+Batch 1, `--tokens` new tokens (default 500) after a prompt, one process; and a batch of `--batch` texts (default 8,
+`generate(..., n=8)`), counted in tokens/s of all its texts. The reference is a nanoGPT-style
 GPT-2 of the same shape (bench/reference.py) writing as nanoGPT's sample.py does: no cache, the last
 block_size tokens through the model for every token, temperature 0.8, top-k 200. robopoet writes with its
 default sampling settings and a fixed seed, once with the cache and once without: both must write the same
@@ -52,7 +53,10 @@ def bench(name, model, tokenizer, args, sync):
     ids = torch.tensor([encode_prompt(tokenizer, PROMPT)], device=device)
     ways = {'nanoGPT-style generate (no cache)': lambda k: ref.generate(ids, k),
             'robopoet, key/value cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0),
-            'robopoet, no cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0, use_cache=False)}
+            'robopoet, no cache': lambda k: generate(model, tokenizer, PROMPT, max_new_tokens=k, seed=0, use_cache=False),
+            f'robopoet, batch of {args.batch}': lambda k: generate(model, tokenizer, PROMPT, n=args.batch, max_new_tokens=k,
+                                                                   seed=0)}
+    batch = {k: args.batch if k.startswith('robopoet, batch') else 1 for k in ways}  # texts each way writes at once
     texts = {k: f(n) for k, f in ways.items()}  # warm-up, and the texts to compare
     cached, uncached = texts['robopoet, key/value cache'], texts['robopoet, no cache']
     same = cached == uncached == teaching_text(model, tokenizer, ids, n)
@@ -61,7 +65,7 @@ def bench(name, model, tokenizer, args, sync):
         if args.wait_quiet: wait_for_quiet(args.wait_quiet)
         for k, f in ways.items():
             with Timer(sync) as t: f(n)
-            rates[k].append(n / t.seconds); others[k].append(t.others)
+            rates[k].append(batch[k] * n / t.seconds); others[k].append(t.others)
             with Timer(sync) as t1: f(1)
             first[k].append(t1.seconds * 1000)
     typical, n_quiet = summarise(rates, others)
@@ -77,17 +81,20 @@ def bench(name, model, tokenizer, args, sync):
         rows.append({'model': name, 'way': k, 'tokens/s': round(v, 1), 'vs reference': round(v / base, 2),
                      'first token (ms)': round(median(first[k]), 1), 'quiet rounds': f'{n_quiet}/{args.rounds}',
                      'others (cores)': round(median(others[k]), 2)})
+    single = typical['robopoet, key/value cache']
+    print(f'  a batch of {args.batch} writes {typical[f"robopoet, batch of {args.batch}"] / single:.2f}x the tokens/s of batch 1')
     print(f'  the cached, uncached and teaching-path runs wrote {"the same" if same else "DIFFERENT"} {n} tokens')
     if not same:
         at = next(i for i, (a, b) in enumerate(zip(cached, uncached)) if a != b)
         print(f'  first difference at character {at}: {cached[at - 20:at + 20]!r} vs {uncached[at - 20:at + 20]!r}')
-    return rows, same
+    return rows, same, typical[f'robopoet, batch of {args.batch}'] / single
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--checkpoint', help='a trained robopoet checkpoint to measure as well')
     p.add_argument('--tokens', type=int, default=500)
     p.add_argument('--rounds', type=int, default=5)
+    p.add_argument('--batch', type=int, default=8, help='texts written at once (generate\'s n) by the batch contender')
     p.add_argument('--device', default='cpu')
     p.add_argument('--wait-quiet', type=float, default=0, help='before each round wait up to this many seconds for '
                    'other processes to leave the CPU')
@@ -98,22 +105,24 @@ def main():
     print_environment(env)
     tokenizer = CharTokenizer.train(load_corpus(['tinyshakespeare']).train)
     torch.manual_seed(0)
-    rows, same = bench('GPTConfig defaults (random weights, characters)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)),
+    rows, same, batch_gain = bench('GPTConfig defaults (random weights, characters)', GPT(GPTConfig(vocab_size=tokenizer.vocab_size)),
                        tokenizer, a, sync)
     if a.checkpoint:
         model, tok = load_model(a.checkpoint, a.device)
-        more, same2 = bench(f'trained {a.checkpoint}', model, tok, a, sync)
+        more, same2, _ = bench(f'trained {a.checkpoint}', model, tok, a, sync)
         rows, same = rows + more, same and same2
     cached = next(r for r in rows if r['way'] == 'robopoet, key/value cache')
     gpu = torch.device(a.device).type == 'cuda'
     record('sampling' + ('_gpu' if gpu else ''),
            f'Generating {a.tokens} tokens on {"the GPU" if gpu else "the CPU"}, batch 1: robopoet against nanoGPT\'s generate',
            figures={'robopoet with its cache vs nanoGPT (default model)': cached['vs reference'],
+                    f'tokens/s of a batch of {a.batch} vs batch 1 (default model)': round(batch_gain, 2),
                     'cached, uncached and teaching-path texts identical': same},
            tables=[{'title': 'Generation speed (median of the rounds)', 'rows': rows}], env=env,
            description='The reference writes as nanoGPT\'s sample.py does (no cache, the last block_size tokens every '
                        'step, temperature 0.8, top-k 200); robopoet with its default sampling settings and seed 0, with '
-                       'and without its key/value cache, which must write the same text as the teaching path. '
+                       'and without its key/value cache, which must write the same text as the teaching path, and a batch of '
+                       f'{a.batch} texts at once (tokens/s of them all). '
                        'Medians of the rounds in which '
                        f'other processes kept fewer than {QUIET} CPU cores busy when there were two such rounds, else of all.')
     if not same: sys.exit('the cached, uncached and teaching-path runs wrote different text')

@@ -264,7 +264,7 @@ def crop(self:KVCache, length:int): # how many of the first tokens to keep
 def _norm(m:nn.Module, x): # a LayerNorm or RMSNorm; its input
     "`m(x)` as a plain function call, without the few microseconds of overhead a module call adds."
     if isinstance(m, RMSNorm): return F.rms_norm(x, (x.size(-1),), m.weight, m.eps)
-    return F.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)
+    return torch.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)  # F.layer_norm, minus its checks
 
 @patch
 def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
@@ -295,7 +295,7 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
             if attn.q_norm is not None: q, k = _norm(attn.q_norm, q), _norm(attn.k_norm, k)
             if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
             keys, values = cache.write(i, torch.stack([k, v]))
-        if T == 1: y = ((q * cfg.head_dim ** -0.5) @ keys.transpose(-2, -1)).softmax(-1) @ values
+        if T == 1: y = F.scaled_dot_product_attention(q, keys, values)  # one new token sees every token
         else: y = attn.attend(q, keys, values)
         x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), *c_proj)
         x = x + F.linear(mlp.activate(F.linear(_norm(ln_2, x), *c_fc)), *mlp_proj)

@@ -220,10 +220,7 @@ class Decoder:
         self.start = self.n_forward = 0  # first token of the window; tokens the model has processed
         self._refill()
 
-    @property
-    def window(self) -> Tensor:
-        "The tokens the model sees now, (batch, <= block_size)."
-        return self.ids[:, self.start:]
+    window = property(lambda self: self.ids[:, self.start:], doc="The tokens the model sees now.")  # (B, T)
 
     @torch.inference_mode()
     def _run(self, ids, cache=None) -> Tensor:
@@ -323,15 +320,20 @@ class Continuation:
                  eos_id:int|None=None): # the token that ends the text
         self.tokenizer, self.stop, self.eos_id, self.text, self.done = tokenizer, stop, eos_id, '', False
         self.ids, self.n_prompt, self.prefix = list(prompt_ids), len(prompt_ids), tokenizer.decode(prompt_ids)
+        self.kind = getattr(tokenizer, 'kind', None)  # 'char': a piece each; 'bpe': bytes, decoded in one go
+        self.raw = bytearray() if self.kind == 'bpe' and not self.prefix.endswith('\ufffd') else None
 
     def add(self, token:int): # the next token
         "Add `token` to the text, unless the text is done; a stop string or `eos_id` ends it."
-        if self.done: return
-        if token == self.eos_id: self.done = True; return
+        if self.done or token == self.eos_id: self.done = True; return
         self.ids.append(token)
-        full = self.tokenizer.decode(self.ids)
-        if full.startswith(self.prefix): self.text = full[len(self.prefix):]
-        else: self.text = self.tokenizer.decode(self.ids[self.n_prompt:])
+        if self.kind == 'char': self.text += self.tokenizer.token_text(token)
+        elif self.raw is not None:  # all the bytes in one call: a character cut at the end shows as U+FFFD
+            self.raw += self.tokenizer.token_bytes(token); self.text = self.raw.decode('utf-8', 'replace')
+        else:  # words (a space depends on the words before) or a cut character: decode the whole text again
+            full = self.tokenizer.decode(self.ids)
+            if full.startswith(self.prefix): self.text = full[len(self.prefix):]
+            else: self.text = self.tokenizer.decode(self.ids[self.n_prompt:])
         cuts = [i for i in (self.text.find(s) for s in self.stop) if i >= 0]
         if cuts: self.text, self.done = self.text[:min(cuts)], True
 
