@@ -22,7 +22,8 @@ __all__ = ['NORMS', 'SIZE_LIMITS', 'MLPS', 'PARTS', 'ARROW', 'GPTConfig', 'make_
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
-SIZE_LIMITS = dict(vocab_size=2**24, block_size=2**20, n_layer=1024, n_head=1024, n_embd=2**16)  # largest
+# the largest value each size may take
+SIZE_LIMITS = dict(vocab_size=2**24, block_size=2**20, n_layer=1024, n_head=1024, n_embd=2**16)
 MLPS = ('gelu', 'gelu_tanh', 'relu2', 'swiglu')
 
 @dataclass
@@ -39,12 +40,13 @@ class GPTConfig:
     rope_base: float = 10_000.0  # rotary wavelength base
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm'
     qk_norm: bool = False  # RMS-normalise queries and keys per head
-    mlp: str = 'gelu'  # 'gelu', 'gelu_tanh' (GPT-2's approximation), 'relu2' (squared ReLU), 'swiglu'
+    mlp: str = 'gelu'  # 'gelu', 'gelu_tanh' (GPT-2's tanh form), 'relu2' (squared ReLU), 'swiglu'
     tie_weights: bool = True  # share the token embedding with the output head (GPT-2: True)
     fast_attention: bool = True  # F.scaled_dot_product_attention; False spells attention out
 
     def __post_init__(self):
-        for name, hi in SIZE_LIMITS.items(): check_int(f'GPTConfig.{name}', getattr(self, name), lo=1, hi=hi)
+        for name, hi in SIZE_LIMITS.items():
+            check_int(f'GPTConfig.{name}', getattr(self, name), lo=1, hi=hi)
         for name in ('bias', 'rotary', 'qk_norm', 'tie_weights', 'fast_attention'):
             check_bool(f'GPTConfig.{name}', getattr(self, name))
         if self.n_embd % self.n_head:
@@ -72,7 +74,8 @@ def from_dict(cls:GPTConfig, d:dict): # e.g. a YAML file's `model` section or a 
     "A config from a dict; unknown keys are refused by name."
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
-    if unknown: raise SettingError(f"unknown GPTConfig key(s) {unknown}: known keys are {sorted(known)}")
+    if unknown:
+        raise SettingError(f"unknown GPTConfig key(s) {unknown}: known keys are {sorted(known)}")
     return cls(**d)
 
 # %% ../nbs/03_gpt.ipynb #19927313
@@ -86,7 +89,7 @@ class MLP(nn.Module):
     def __init__(self, cfg:GPTConfig): # the model's settings
         super().__init__()
         self.kind = cfg.mlp
-        # SwiGLU has three matrices instead of two: 2/3 of the width keeps the parameter count the same
+        # SwiGLU has three matrices, not two: 2/3 of the width keeps the parameter count the same
         hidden = 4*cfg.n_embd if cfg.mlp != 'swiglu' else 8 * ((8*cfg.n_embd//3 + 7)//8)
         self.c_fc = nn.Linear(cfg.n_embd, hidden * (2 if cfg.mlp == 'swiglu' else 1), bias=cfg.bias)
         self.c_proj = nn.Linear(hidden, cfg.n_embd, bias=cfg.bias)
@@ -97,8 +100,8 @@ class MLP(nn.Module):
         return self.drop(self.c_proj(self.activate(self.c_fc(x))))
 
     def activate(self, h): # (..., hidden) the widened vectors
-        "The nonlinearity: GELU (exact, or GPT-2's tanh approximation), squared ReLU, or SwiGLU's gate."
-        if self.kind == 'gelu': return F.gelu(h)  # exact GELU; GPT-2's tanh approximation is within 1e-3
+        "The nonlinearity: GELU (exact or GPT-2's tanh form), squared ReLU, or SwiGLU's gate."
+        if self.kind == 'gelu': return F.gelu(h)  # exact; GPT-2's tanh form is within 1e-3
         if self.kind == 'gelu_tanh': return F.gelu(h, approximate='tanh')  # as GPT-2 computed it
         if self.kind == 'relu2': return F.relu(h).square()
         a, b = h.chunk(2, dim=-1)
@@ -116,14 +119,14 @@ class Block(nn.Module):
 
     def forward(self, x, # (B, T, n_embd) token vectors
                 rope=None, # rotary (cos, sin) tables for the positions of `x`, or None
-                cache=None): # earlier tokens' keys and values: a `KVCache`'s layer (`KVLayer`), or None
+                cache=None): # earlier tokens' keys and values (a `KVCache`'s `KVLayer`), or None
         "The block's two residual branches: attention, then the MLP."
         x = x + self.attn(self.ln_1(x), rope, cache)
         return x + self.mlp(self.ln_2(x))
 
 # %% ../nbs/03_gpt.ipynb #9011e26b
 class GPT(nn.Module):
-    "A GPT-2 style decoder-only transformer: token ids in, next-token logits for every position out."
+    "A GPT-2 style decoder-only transformer: token ids in, next-token logits for each position out."
     def __init__(self, config:GPTConfig): # every hyperparameter of the model
         super().__init__()
         if not isinstance(config, GPTConfig):
@@ -142,8 +145,9 @@ class GPT(nn.Module):
             self.register_buffer('rope_cos', cos, persistent=False)
             self.register_buffer('rope_sin', sin, persistent=False)
         self.apply(self._init_weights)
-        for name, p in self.named_parameters():  # GPT-2: residual projections scaled by 1/sqrt(2 * n_layer)
-            if name.endswith('c_proj.weight'): nn.init.normal_(p, 0.0, 0.02/math.sqrt(2*cfg.n_layer))
+        std = 0.02 / math.sqrt(2 * cfg.n_layer)  # GPT-2: residual projections scaled down
+        for name, p in self.named_parameters():
+            if name.endswith('c_proj.weight'): nn.init.normal_(p, 0.0, std)
 
     def _init_weights(self, m):
         "GPT-2's initialisation of one module: weights from N(0, 0.02²), biases zero."
@@ -173,7 +177,7 @@ def check_fits(self:GPT, idx, # `(B, T)` token ids
 def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
             targets=None, # `(B, T)` next-token ids (-1 = ignore), or None
             cache=None): # a `KVCache` of earlier tokens (or None): `idx` continues after them
-    "Logits `(B, T, vocab_size)` for every position, and the mean cross-entropy (None without `targets`)."
+    "Logits `(B, T, vocab_size)` and the mean cross-entropy (None without `targets`)."
     self.check_fits(idx, cache)
     B, T = idx.shape
     start = cache.pos if cache is not None else 0
@@ -188,44 +192,46 @@ def forward(self:GPT, idx, # `(B, T)` token ids, T <= block_size
     logits = self.lm_head(self.transformer.ln_f(x))
     loss = None
     if targets is not None:
-        loss = F.cross_entropy(logits.view(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=-1)
+        loss = F.cross_entropy(logits.flatten(0, 1).float(), targets.reshape(-1), ignore_index=-1)
     return logits, loss
 
 # %% ../nbs/03_gpt.ipynb #06c79293
 class KVCache:
-    """Keys and values of every layer for the tokens a model has seen; `model.new_cache()` makes one.
+    """Every layer's keys and values for the tokens a model has seen; `model.new_cache()` makes one.
 
     cache = model.new_cache(batch_size=1)               # empty, holds up to block_size tokens
-    logits, _ = model(prompt_ids, cache=cache)          # prefill: (1, T) ids -> logits (1, T, vocab)
-    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions continue from cache.pos
-    # or model.step(next_id.view(1, 1), cache): the same step, lean: logits (1, vocab) of the next token"""
+    logits, _ = model(prompt_ids, cache=cache)          # prefill: (1, T) -> logits (1, T, vocab)
+    logits, _ = model(next_id.view(1, 1), cache=cache)  # one step: positions go on from cache.pos
+    # or model.step(next_id.view(1, 1), cache): the same step, lean: next-token logits (1, vocab)"""
     def __init__(self, n_layer:int, # number of blocks
                  max_len:int, # most tokens it holds: the model's block size
                  batch_size:int=1): # number of sequences generated together
         self.n_layer, self.max_len, self.batch_size = n_layer, max_len, batch_size
         self.kv = None  # (n_layer, 2, batch, n_head, max_len, head_dim), made by the first `write`
         self.pos = 0    # number of tokens cached so far: the position the next token gets
-        self.layers = [KVLayer(self, i) for i in range(n_layer)]  # what each block's attention appends to
-        self.weights = None  # (model, its tensors as `GPT.step` reads them), looked up by its first call
+        self.layers = [KVLayer(self, i) for i in range(n_layer)]  # one per block, for its attention
+        self.weights = None  # (model, its tensors as `GPT.step` reads them), set by its first call
 
     @property
     def space(self) -> int:
         "Number of tokens that still fit."
         return self.max_len - self.pos
     def __len__(self): return self.pos
-    def __repr__(self): return f'KVCache(pos={self.pos}, max_len={self.max_len}, layers={self.n_layer})'
+    def __repr__(self):
+        return f'KVCache(pos={self.pos}, max_len={self.max_len}, layers={self.n_layer})'
 
 @patch
 def write(self:KVCache, layer:int, # which block's slot
           kv): # `(2, B, n_head, T, head_dim)` keys and values of the `T` tokens from `pos` on
-    "Copy `layer`'s new keys and values into the cache; return its keys and values of every token so far."
-    if self.kv is None: self.kv = kv.new_empty(self.n_layer, *kv.shape[:3], self.max_len, kv.shape[-1])
+    "Store `layer`'s new keys and values; return its keys and values of every token so far."
+    if self.kv is None:
+        self.kv = kv.new_empty(self.n_layer, *kv.shape[:3], self.max_len, kv.shape[-1])
     end = self.pos + kv.shape[3]
     self.kv[layer, :, :, :, self.pos:end] = kv
     return self.kv[layer, :, :, :, :end].unbind(0)
 
 class KVLayer:
-    "One block's handle on a `KVCache`: the `append` its attention layer calls, as on a `LayerCache`."
+    "One block's handle on a `KVCache`: the `append` its attention calls, as on a `LayerCache`."
     def __init__(self, cache:KVCache, # the model's cache
                  layer:int): # which block's slot
         self.cache, self.layer = cache, layer
@@ -236,7 +242,7 @@ class KVLayer:
 # %% ../nbs/03_gpt.ipynb #2f6a8bee
 @patch
 def new_cache(self:GPT, batch_size:int=1) -> KVCache: # number of sequences generated together
-    "An empty key/value cache for generating `batch_size` sequences; pass it as `cache=` to `forward`."
+    "An empty key/value cache for `batch_size` sequences; pass it as `cache=` to `forward`."
     if batch_size < 1: raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     return KVCache(self.config.n_layer, self.config.block_size, batch_size)
 
@@ -257,7 +263,8 @@ def reorder(self:KVCache, rows): # indices of the sequences to keep, in order; o
 def crop(self:KVCache, length:int): # how many of the first tokens to keep
     "Forget every token after the first `length`: the next tokens continue from there."
     if not 0 <= length <= self.pos:
-        raise ValueError(f"the cache holds {self.pos} tokens: it can keep 0 to {self.pos}, not {length}")
+        raise ValueError(f"the cache holds {self.pos} tokens: "
+                         f"it can keep 0 to {self.pos}, not {length}")
     self.pos = length
 
 # %% ../nbs/03_gpt.ipynb #c4d1a7e3
@@ -280,22 +287,23 @@ def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
 @torch.inference_mode()
 def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
          cache:KVCache): # the keys and values of the tokens before `idx`; `idx`'s are added
-    "Logits `(B, vocab_size)` of the token after `idx`: `forward`'s arithmetic, lean (eval mode, no grad)."
+    "Logits `(B, vocab_size)` after `idx`: `forward`'s arithmetic, lean (eval mode, no grad)."
     self.check_fits(idx, cache)
     (B, T), s, cfg = idx.shape, cache.pos, self.config
     x = F.embedding(idx, self.transformer.wte.weight)
     if cfg.rotary: rope = self.rope_cos[s:s+T], self.rope_sin[s:s+T]
     else: x, rope = x + self.transformer.wpe.weight[s:s+T], None
-    for i, (ln_1, c_attn, c_proj, ln_2, c_fc, mlp_proj, attn, mlp) in enumerate(self.step_weights(cache)):
-        qkv = F.linear(_norm(ln_1, x), *c_attn)
-        qkv = qkv.view(B, T, 3, cfg.n_head, cfg.head_dim).permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
+    weights = self.step_weights(cache)
+    for i, (ln_1, c_attn, c_proj, ln_2, c_fc, mlp_proj, attn, mlp) in enumerate(weights):
+        qkv = F.linear(_norm(ln_1, x), *c_attn).view(B, T, 3, cfg.n_head, cfg.head_dim)
+        qkv = qkv.permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
         if attn.q_norm is None and rope is None: (keys, values), q = cache.write(i, qkv[1:]), qkv[0]
         else:
             q, k, v = qkv.unbind(0)
             if attn.q_norm is not None: q, k = _norm(attn.q_norm, q), _norm(attn.k_norm, k)
             if rope is not None: q, k = apply_rotary(q, *rope), apply_rotary(k, *rope)
             keys, values = cache.write(i, torch.stack([k, v]))
-        if T == 1: y = F.scaled_dot_product_attention(q, keys, values)  # one new token sees every token
+        if T == 1: y = F.scaled_dot_product_attention(q, keys, values)  # a lone token sees them all
         else: y = attn.attend(q, keys, values)
         x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), *c_proj)
         x = x + F.linear(mlp.activate(F.linear(_norm(ln_2, x), *c_fc)), *mlp_proj)
@@ -315,7 +323,7 @@ def num_params(self:GPT, embeddings:bool=True) -> int: # False leaves out the em
 PARTS = ('token embedding', 'position embedding', 'attention', 'MLP', 'norms', 'output head')
 
 def param_counts(model:GPT) -> dict:
-    "Parameters per part of `model`: token embedding, position embedding, attention, MLP, norms, output head."
+    "Parameters per part of `model`, as named in `PARTS`; parts it lacks are left out."
     parts = dict.fromkeys(PARTS, 0)
     for name, p in model.named_parameters():  # a tied head is the token embedding: listed once
         part = ('token embedding' if '.wte.' in name else 'position embedding' if '.wpe.' in name
