@@ -35,7 +35,8 @@ def greedy(logits:Tensor) -> Tensor:
 def apply_temperature(logits:Tensor, # (..., vocab)
                       temperature:float) -> Tensor: # above 0 divides the logits; 0 is greedy
     "`logits` / `temperature`: below 1 sharper, above 1 flatter; 0 keeps only the most likely token."
-    if temperature == 0: return logits.masked_fill(logits < logits.amax(-1, keepdim=True), -torch.inf)
+    if temperature == 0:
+        return logits.masked_fill(logits < logits.amax(-1, keepdim=True), -torch.inf)
     return logits / temperature
 
 # %% ../nbs/05a_sampling.ipynb #76d549c0
@@ -88,14 +89,16 @@ class Setting:
     off:int|float|None=None # the value that turns the strategy off (a value of None does too)
     context:bool=False # `apply` also needs the tokens in the context, `previous`
     candidates:bool=False # exact on top-k's candidates only: reads logits or probabilities, not ids
-    kind = property(lambda self: int if isinstance(self.default, int) else float) # how a typed value is read
+    # how a typed value is read
+    kind = property(lambda self: int if isinstance(self.default, int) else float)
 
     def check(self, value):
         "`value` if the setting takes it (None: a strategy is off), else a `SamplingError` saying why."
         if value is None and self.apply is not None: return self.off
         lo, hi, hint = self.lo, self.hi, f' ({self.help})'
         if self.kind is int: return check_int(self.name, value, lo, hi, hint, SamplingError)
-        return float(check_number(self.name, value, lo, hi, self.lo_open, hint=hint, error=SamplingError))
+        return float(check_number(self.name, value, lo, hi, self.lo_open, hint=hint,
+                                  error=SamplingError))
 
 STRATEGIES = {}  # setting name: Setting, in the order the strategies act on the logits
 
@@ -111,20 +114,27 @@ def strategy(name:str, # the setting's name
     return register
 
 # %% ../nbs/05a_sampling.ipynb #5009e2ca
-strategy('repetition_penalty', 1.1, off=1, lo=0, hi=100, lo_open=True, slider=(1, 2, 0.05), context=True,
-         help='above 1, the tokens already in the context become less likely; 1 is off')(penalize_repetition)
+strategy('repetition_penalty', 1.1, off=1, lo=0, hi=100, lo_open=True, slider=(1, 2, 0.05),
+         context=True,
+         help='above 1, the tokens already in the context become less likely; 1 is off'
+         )(penalize_repetition)
 strategy('temperature', 0.8, off=1, lo=0, hi=100, slider=(0, 2, 0.05), candidates=True,
-         help='divides the logits: below 1 sharper, above 1 flatter; 0 is greedy')(apply_temperature)
+         help='divides the logits: below 1 sharper, above 1 flatter; 0 is greedy'
+         )(apply_temperature)
 strategy('top_k', 40, off=0, lo=0, slider=(0, 200, 1),
          help='keep only the k most likely tokens; 0 keeps them all')(top_k_filter)
 strategy('top_p', 0.95, off=1, lo=0, hi=1, lo_open=True, slider=(0.01, 1, 0.01), candidates=True,
-         help='keep the fewest most likely tokens that hold this much probability; 1 keeps all')(top_p_filter)
+         help='keep the fewest most likely tokens that hold this much probability; 1 keeps all'
+         )(top_p_filter)
 strategy('min_p', 0.0, off=0, lo=0, hi=1, slider=(0, 1, 0.01), candidates=True,
-         help='drop the tokens less likely than min_p times the favourite; 0 keeps them all')(min_p_filter);
+         help='drop the tokens less likely than min_p times the favourite; 0 keeps them all'
+         )(min_p_filter);
 
 # %% ../nbs/05a_sampling.ipynb #a7dad08f
-GENERATION = [Setting('max_new_tokens', 200, 'how many tokens to write', 0, 100_000, slider=(1, 1000, 1)),
-              Setting('n_beams', 1, 'above 1: beam search with this many beams (no sampling)', 1, 1000)]
+GENERATION = [Setting('max_new_tokens', 200, 'how many tokens to write', 0, 100_000,
+                      slider=(1, 1000, 1)),
+              Setting('n_beams', 1, 'above 1: beam search with this many beams (no sampling)',
+                      1, 1000)]
 
 def settings() -> list[Setting]:
     "Every sampling setting: the run's own (`GENERATION`), then the strategies' in their order."
@@ -136,10 +146,12 @@ class SamplingConfig(SimpleNamespace):
                  **values): # a value for any setting, by name
         known = {s.name: s for s in settings()}
         for name in set(values) - set(known):
-            raise SamplingError(f"unknown sampling setting {name!r}: the settings are {', '.join(known)}")
+            raise SamplingError(f"unknown sampling setting {name!r}: "
+                                f"the settings are {', '.join(known)}")
         stop = tuple(check_strs('stop', () if stop is None else stop, SamplingError))
         if not all(stop): raise SamplingError(f"a stop string is a non-empty str: got {stop!r}")
-        super().__init__(**{n: s.check(values.get(n, s.default)) for n, s in known.items()}, stop=stop)
+        super().__init__(**{n: s.check(values.get(n, s.default)) for n, s in known.items()},
+                         stop=stop)
 
     greedy = property(lambda self: self.temperature == 0)  # temperature 0: always the favourite
     __repr__ = SimpleNamespace.__repr__  # so that IPython too shows it by its name, on one line
@@ -176,7 +188,8 @@ def exact_on_candidates(config:SamplingConfig) -> bool: # the run's settings
     "Whether `sample_next` may keep to top-k's candidates: sampling, top-k on, `candidates` after it."
     on = [s for s in STRATEGIES.values() if getattr(config, s.name, s.default) != s.off]
     names = [s.name for s in on]
-    return not config.greedy and 'top_k' in names and all(s.candidates for s in on[names.index('top_k') + 1:])
+    return (not config.greedy and 'top_k' in names
+            and all(s.candidates for s in on[names.index('top_k') + 1:]))
 
 def sample_next(logits:Tensor, # (batch, vocab) the model's scores for the next token
                 config:SamplingConfig, # the strategies' settings
@@ -196,12 +209,14 @@ def sample_next(logits:Tensor, # (batch, vocab) the model's scores for the next 
 # %% ../nbs/05a_sampling.ipynb #22f4ebc1
 def context_size(model) -> int|None:
     "How many tokens `model` sees (`config.block_size` or `block_size`); None means no limit."
-    size = getattr(getattr(model, 'config', None), 'block_size', None) or getattr(model, 'block_size', None)
+    size = (getattr(getattr(model, 'config', None), 'block_size', None)
+            or getattr(model, 'block_size', None))
     return int(size) if size else None
 
 def model_device(model) -> torch.device:
     "Where `model`'s weights live (CPU for a plain function)."
-    check_has('model', model, '__call__', 'a model: a GPT, or a function from ids to logits', SamplingError)
+    check_has('model', model, '__call__', 'a model: a GPT, or a function from ids to logits',
+              SamplingError)
     tensors = [*model.parameters(), *model.buffers()] if isinstance(model, nn.Module) else []
     return tensors[0].device if tensors else torch.device('cpu')
 
@@ -209,10 +224,12 @@ class Decoder:
     "Generation in progress for sequences of one length: their tokens, the model's window, its cache."
     def __init__(self, model, # a GPT, or a function of ids (B, T) giving logits (B, T, vocab)
                  ids:Tensor, # (batch, time) the prompts' tokens
-                 use_cache:bool=True, # one token per step with the model's cache (False: the window)
+                 # one token per step with the model's cache (False: the window)
+                 use_cache:bool=True,
                  keep:float=0.5): # share of the context kept when the window slides
         if ids.ndim != 2 or ids.size(1) == 0:
-            raise SamplingError(f"the decoder needs ids of shape (batch, time >= 1), got {tuple(ids.shape)}")
+            raise SamplingError("the decoder needs ids of shape (batch, time >= 1), "
+                                f"got {tuple(ids.shape)}")
         check_number('keep', keep, 0, 1, lo_open=True, error=SamplingError)
         self.model, self.ids, self.block_size = model, ids, context_size(model)
         self.use_cache = use_cache and hasattr(model, 'new_cache') and hasattr(model, 'step')
@@ -220,7 +237,8 @@ class Decoder:
         self.start = self.n_forward = 0  # first token of the window; tokens the model has processed
         self._refill()
 
-    window = property(lambda self: self.ids[:, self.start:], doc="The tokens the model sees now (B, T).")
+    window = property(lambda self: self.ids[:, self.start:],
+                      doc="The tokens the model sees now (B, T).")
 
     @torch.inference_mode()
     def _run(self, ids, cache=None) -> Tensor:
@@ -268,7 +286,8 @@ def beam_search(decoder:Decoder, # holds one sequence: the prompt
         rows, tokens = flat // vocab, flat % vocab
         if eos_id is not None:
             ended = tokens == eos_id
-            finished += [(new[r].tolist(), s) for r, s in zip(rows[ended].tolist(), top[ended].tolist())]
+            finished += [(new[r].tolist(), s)
+                         for r, s in zip(rows[ended].tolist(), top[ended].tolist())]
             rows, tokens, top = rows[~ended], tokens[~ended], top[~ended]
         if len(finished) >= n_beams: break
         rows, tokens, scores = rows[:n_beams], tokens[:n_beams], top[:n_beams]
@@ -375,10 +394,12 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
     cfg = sampling_config(config, **settings)
     check_int('n', n, 1, 10_000, error=SamplingError)
     if cfg.n_beams > 1 and n > cfg.n_beams:
-        raise SamplingError(f"beam search finds at most n_beams={cfg.n_beams} texts, asked for n={n}")
+        raise SamplingError(f"beam search finds at most n_beams={cfg.n_beams} texts, "
+                            f"asked for n={n}")
     prompts = check_strs('prompt', prompt, SamplingError)
     encoded = [encode_prompt(tokenizer, p, unknown) for p in prompts]
-    generator, eos = make_generator(seed, device := model_device(model)), getattr(tokenizer, 'eos_id', None)
+    generator = make_generator(seed, device := model_device(model))
+    eos = getattr(tokenizer, 'eos_id', None)
     jobs = [ids for ids in encoded for _ in range(n)]  # one sequence per sample
     texts = [''] * len(jobs)
     with evaluating(model):
