@@ -34,8 +34,9 @@ def greedy(logits:Tensor) -> Tensor:
 # %% ../nbs/05a_sampling.ipynb #3e052712
 def apply_temperature(logits:Tensor, # (..., vocab)
                       temperature:float) -> Tensor: # above 0 divides the logits; 0 is greedy
-    "`logits` divided by `temperature`: below 1 sharper, above 1 flatter; 0 keeps only the most likely token."
-    if temperature == 0: return logits.masked_fill(logits < logits.amax(-1, keepdim=True), float('-inf'))
+    "`logits` / `temperature`: below 1 sharper, above 1 flatter; 0 keeps only the most likely token."
+    if temperature == 0:
+        return logits.masked_fill(logits < logits.amax(-1, keepdim=True), -torch.inf)
     return logits / temperature
 
 # %% ../nbs/05a_sampling.ipynb #76d549c0
@@ -58,7 +59,7 @@ def top_p_filter(logits:Tensor, # (..., vocab)
 
 # %% ../nbs/05a_sampling.ipynb #04553c62
 def min_p_filter(logits:Tensor, # (..., vocab)
-                 p:float) -> Tensor: # the share of the favourite's probability a token needs; 0 keeps all
+                 p:float) -> Tensor: # the share of the favourite's probability needed; 0 keeps all
     "Keep the tokens at least `p` times as likely as the most likely one."
     if not p: return logits
     probs = logits.softmax(-1)
@@ -67,8 +68,8 @@ def min_p_filter(logits:Tensor, # (..., vocab)
 # %% ../nbs/05a_sampling.ipynb #80d55708
 def penalize_repetition(logits:Tensor, # (..., vocab)
                         penalty:float, # 1 is off; above 1 penalises
-                        previous:Tensor) -> Tensor: # (..., n) ids of the tokens already in the context
-    "Lower the logits of the tokens in `previous`: divide the positive ones by `penalty`, multiply the rest."
+                        previous:Tensor) -> Tensor: # (..., n) the tokens already in the context
+    "Lower the tokens in `previous`: divide their positive logits by `penalty`, multiply the rest."
     if penalty == 1 or previous.numel() == 0: return logits
     seen = logits.gather(-1, previous)
     return logits.scatter(-1, previous, torch.where(seen > 0, seen / penalty, seen * penalty))
@@ -76,26 +77,28 @@ def penalize_repetition(logits:Tensor, # (..., vocab)
 # %% ../nbs/05a_sampling.ipynb #d99747a4
 @dataclass
 class Setting:
-    "A sampling setting: its default, the values it takes, its help and slider; for a strategy, the function."
-    name:str # as `SamplingConfig`, `generate`, `robopoet generate --name` and `/set name=...` call it
+    "A sampling setting: default, values it takes, help and slider; for a strategy, the function."
+    name:str # its name in `SamplingConfig`, `generate`, `robopoet generate --name` and `/set`
     default:int|float # an int default makes it a whole number
     help:str # one line: what it does, and which value turns it off
     lo:float|None=None # the smallest value it takes (None: no limit)
     hi:float|None=None # the largest value it takes (None: no limit)
     lo_open:bool=False # `lo` itself is refused
     slider:tuple|None=None # (min, max, step) of its slider in the poet; None: no slider
-    apply:Callable|None=None # the strategy: f(logits, value), or f(logits, value, previous) with `context`
-    off:int|float|None=None # the value that turns the strategy off; None, given as a value, means it too
+    apply:Callable|None=None # f(logits, value), or f(logits, value, previous) with `context`
+    off:int|float|None=None # the value that turns the strategy off (a value of None does too)
     context:bool=False # `apply` also needs the tokens in the context, `previous`
-    candidates:bool=False # exact on the top-k candidates alone: it reads logits or probabilities, never ids
-    kind = property(lambda self: int if isinstance(self.default, int) else float) # how a typed value is read
+    candidates:bool=False # exact on top-k's candidates only: reads logits or probabilities, not ids
+    # how a typed value is read
+    kind = property(lambda self: int if isinstance(self.default, int) else float)
 
     def check(self, value):
-        "`value` if the setting takes it (a strategy reads None as off), else a `SamplingError` saying why."
+        "`value` if the setting takes it (None: a strategy is off), else a `SamplingError` saying why."
         if value is None and self.apply is not None: return self.off
         lo, hi, hint = self.lo, self.hi, f' ({self.help})'
         if self.kind is int: return check_int(self.name, value, lo, hi, hint, SamplingError)
-        return float(check_number(self.name, value, lo, hi, self.lo_open, hint=hint, error=SamplingError))
+        return float(check_number(self.name, value, lo, hi, self.lo_open, hint=hint,
+                                  error=SamplingError))
 
 STRATEGIES = {}  # setting name: Setting, in the order the strategies act on the logits
 
@@ -104,115 +107,129 @@ def strategy(name:str, # the setting's name
              off, # the value that turns the strategy off
              help:str, # one line: what it does, and which value turns it off
              **limits): # `lo`, `hi`, `lo_open`, `slider`, `context`, `candidates`, as in `Setting`
-    "Register `f(logits, value) -> logits` as the last sampling strategy, with its setting; returns `f`."
+    "Register `f(logits, value) -> logits` and its setting as the last strategy; returns `f`."
     def register(f):
         STRATEGIES[name] = Setting(name, default, help, apply=f, off=off, **limits)
         return f
     return register
 
 # %% ../nbs/05a_sampling.ipynb #5009e2ca
-strategy('repetition_penalty', 1.1, off=1, lo=0, hi=100, lo_open=True, slider=(1, 2, 0.05), context=True,
-         help='above 1, the tokens already in the context become less likely; 1 is off')(penalize_repetition)
+strategy('repetition_penalty', 1.1, off=1, lo=0, hi=100, lo_open=True, slider=(1, 2, 0.05),
+         context=True,
+         help='above 1, the tokens already in the context become less likely; 1 is off'
+         )(penalize_repetition)
 strategy('temperature', 0.8, off=1, lo=0, hi=100, slider=(0, 2, 0.05), candidates=True,
-         help='divides the logits: below 1 sharper, above 1 flatter; 0 is greedy')(apply_temperature)
+         help='divides the logits: below 1 sharper, above 1 flatter; 0 is greedy'
+         )(apply_temperature)
 strategy('top_k', 40, off=0, lo=0, slider=(0, 200, 1),
          help='keep only the k most likely tokens; 0 keeps them all')(top_k_filter)
 strategy('top_p', 0.95, off=1, lo=0, hi=1, lo_open=True, slider=(0.01, 1, 0.01), candidates=True,
-         help='keep the fewest most likely tokens that hold this much probability; 1 keeps all')(top_p_filter)
+         help='keep the fewest most likely tokens that hold this much probability; 1 keeps all'
+         )(top_p_filter)
 strategy('min_p', 0.0, off=0, lo=0, hi=1, slider=(0, 1, 0.01), candidates=True,
-         help='drop the tokens less likely than min_p times the favourite; 0 keeps them all')(min_p_filter);
+         help='drop the tokens less likely than min_p times the favourite; 0 keeps them all'
+         )(min_p_filter);
 
 # %% ../nbs/05a_sampling.ipynb #a7dad08f
-GENERATION = [Setting('max_new_tokens', 200, 'how many tokens to write', 0, 100_000, slider=(1, 1000, 1)),
-              Setting('n_beams', 1, 'above 1: beam search with this many beams (no sampling)', 1, 1000)]
+GENERATION = [Setting('max_new_tokens', 200, 'how many tokens to write', 0, 100_000,
+                      slider=(1, 1000, 1)),
+              Setting('n_beams', 1, 'above 1: beam search with this many beams (no sampling)',
+                      1, 1000)]
 
 def settings() -> list[Setting]:
-    "Every sampling setting: the run's own (`GENERATION`), then the strategies' in the order they act."
+    "Every sampling setting: the run's own (`GENERATION`), then the strategies' in their order."
     return [*GENERATION, *STRATEGIES.values()]
 
 class SamplingConfig(SimpleNamespace):
-    "A run's settings: a value for each of `settings()` (its default unless given), and the stop strings."
-    def __init__(self, stop:str|tuple=(), # strings that end the text when it writes them (they are left out)
+    "A run's settings: a value for each of `settings()` (default unless given), and the stop strings."
+    def __init__(self, stop:str|tuple=(), # strings that end the text when written (left out of it)
                  **values): # a value for any setting, by name
         known = {s.name: s for s in settings()}
         for name in set(values) - set(known):
-            raise SamplingError(f"unknown sampling setting {name!r}: the settings are {', '.join(known)}")
+            raise SamplingError(f"unknown sampling setting {name!r}: "
+                                f"the settings are {', '.join(known)}")
         stop = tuple(check_strs('stop', () if stop is None else stop, SamplingError))
         if not all(stop): raise SamplingError(f"a stop string is a non-empty str: got {stop!r}")
-        super().__init__(**{n: s.check(values.get(n, s.default)) for n, s in known.items()}, stop=stop)
+        super().__init__(**{n: s.check(values.get(n, s.default)) for n, s in known.items()},
+                         stop=stop)
 
     greedy = property(lambda self: self.temperature == 0)  # temperature 0: always the favourite
-    __repr__ = SimpleNamespace.__repr__  # its own, so that IPython too shows it by its name, on one line
+    __repr__ = SimpleNamespace.__repr__  # so that IPython too shows it by its name, on one line
 
 def sampling_config(config:SamplingConfig|None=None, # settings to start from (the defaults if None)
                     **changes) -> SamplingConfig: # settings to change, by name
-    "`config` (or the defaults) with `changes`; an unknown name is an error that lists the known ones."
+    "`config` (or the defaults) with `changes`; an unknown name is an error listing the known ones."
     return SamplingConfig(**{**vars(config or SamplingConfig()), **changes})
 
 # %% ../nbs/05a_sampling.ipynb #4ac8abf8
 def next_token_probs(logits:Tensor, # (..., vocab) the model's scores for the next token
-                     config:SamplingConfig|None=None, # the strategies' settings (the defaults if None)
-                     previous:Tensor|None=None, # (..., n) the tokens in the context (None skips the penalty)
+                     config:SamplingConfig|None=None, # the strategies' settings (default if None)
+                     previous:Tensor|None=None, # (..., n) the context's tokens (None: no penalty)
                     ) -> Tensor:
-    "The distribution of the next token: the softmax of `logits` after each strategy that `config` turns on."
+    "The next token's distribution: softmax of `logits` after each strategy `config` turns on."
     config, logits = config or SamplingConfig(), logits.float()
     for s in STRATEGIES.values():
-        value = getattr(config, s.name, s.default)  # a strategy registered after `config`: its default
+        value = getattr(config, s.name, s.default)  # registered after `config`: its default
         if value == s.off or (s.context and previous is None): continue
         logits = s.apply(logits, value, previous) if s.context else s.apply(logits, value)
     return logits.softmax(-1)
 
 def pick_next(logits:Tensor, # (batch, vocab) the model's scores for the next token
               config:SamplingConfig|None=None, # the strategies' settings (the defaults if None)
-              previous:Tensor|None=None, # (batch, n) the tokens in the context, for the repetition penalty
+              previous:Tensor|None=None, # (batch, n) the context, for the repetition penalty
               generator:torch.Generator|None=None) -> Tensor: # random numbers to draw with
-    "The next token of each row, `(batch,)`: drawn from `next_token_probs`, or its favourite when greedy."
+    "Each row's next token `(batch,)`: drawn from `next_token_probs`, or its favourite when greedy."
     probs = next_token_probs(logits, config, previous)
     if (config or SamplingConfig()).greedy: return greedy(probs)
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
 
 # %% ../nbs/05a_sampling.ipynb #f3a1c0d2
 def exact_on_candidates(config:SamplingConfig) -> bool: # the run's settings
-    "Whether `sample_next` may filter top-k's candidates only: sampling, top-k on, `candidates` after it."
+    "Whether `sample_next` may keep to top-k's candidates: sampling, top-k on, `candidates` after it."
     on = [s for s in STRATEGIES.values() if getattr(config, s.name, s.default) != s.off]
     names = [s.name for s in on]
-    return not config.greedy and 'top_k' in names and all(s.candidates for s in on[names.index('top_k') + 1:])
+    return (not config.greedy and 'top_k' in names
+            and all(s.candidates for s in on[names.index('top_k') + 1:]))
 
 def sample_next(logits:Tensor, # (batch, vocab) the model's scores for the next token
                 config:SamplingConfig, # the strategies' settings
-                previous:Tensor|None=None, # (batch, n) the tokens in the context, for the repetition penalty
+                previous:Tensor|None=None, # (batch, n) the context, for the repetition penalty
                 generator:torch.Generator|None=None) -> Tensor: # random numbers to draw with
-    "`pick_next`'s token, `(batch,)`: the same strategies and draw, after top-k on its candidates only."
+    "`pick_next`'s token `(batch,)`: the same strategies and draw, on top-k's candidates only."
     if not exact_on_candidates(config): return pick_next(logits, config, previous, generator)
     x = logits = logits.float()
     for s in STRATEGIES.values():
         value = getattr(config, s.name, s.default)
         if value == s.off or (s.context and previous is None): continue
-        if s.name == 'top_k': x, ids = x.topk(min(value, x.size(-1)))  # (batch, k) best first, and their ids
+        if s.name == 'top_k': x, ids = x.topk(min(value, x.size(-1)))  # (batch, k), best first
         else: x = s.apply(x, value, previous) if s.context else s.apply(x, value)
-    q = torch.empty_like(logits).exponential_(1, generator=generator)  # multinomial's draws: one per token
+    q = torch.empty_like(logits).exponential_(1, generator=generator)  # multinomial's own draws
     return ids.gather(-1, (x.softmax(-1) / q.gather(-1, ids)).argmax(-1, keepdim=True)).squeeze(-1)
 
 # %% ../nbs/05a_sampling.ipynb #22f4ebc1
 def context_size(model) -> int|None:
-    "How many tokens `model` looks at (its `config.block_size` or `block_size`); None means no limit."
-    size = getattr(getattr(model, 'config', None), 'block_size', None) or getattr(model, 'block_size', None)
+    "How many tokens `model` sees (`config.block_size` or `block_size`); None means no limit."
+    size = (getattr(getattr(model, 'config', None), 'block_size', None)
+            or getattr(model, 'block_size', None))
     return int(size) if size else None
 
 def model_device(model) -> torch.device:
     "Where `model`'s weights live (CPU for a plain function)."
-    check_has('model', model, '__call__', 'a model: a GPT, or a function from ids to logits', SamplingError)
+    check_has('model', model, '__call__', 'a model: a GPT, or a function from ids to logits',
+              SamplingError)
     tensors = [*model.parameters(), *model.buffers()] if isinstance(model, nn.Module) else []
     return tensors[0].device if tensors else torch.device('cpu')
 
 class Decoder:
-    "Generation in progress for sequences of one length: their tokens, the window the model sees, its cache."
-    def __init__(self, model, # a GPT, or any function from ids (batch, time) to logits (batch, time, vocab)
+    "Generation in progress for sequences of one length: their tokens, the model's window, its cache."
+    def __init__(self, model, # a GPT, or a function of ids (B, T) giving logits (B, T, vocab)
                  ids:Tensor, # (batch, time) the prompts' tokens
-                 use_cache:bool=True, # one new token per step if the model has a cache (False: the window)
+                 # one token per step with the model's cache (False: the window)
+                 use_cache:bool=True,
                  keep:float=0.5): # share of the context kept when the window slides
         if ids.ndim != 2 or ids.size(1) == 0:
-            raise SamplingError(f"the decoder needs ids of shape (batch, time >= 1), got {tuple(ids.shape)}")
+            raise SamplingError("the decoder needs ids of shape (batch, time >= 1), "
+                                f"got {tuple(ids.shape)}")
         check_number('keep', keep, 0, 1, lo_open=True, error=SamplingError)
         self.model, self.ids, self.block_size = model, ids, context_size(model)
         self.use_cache = use_cache and hasattr(model, 'new_cache') and hasattr(model, 'step')
@@ -220,7 +237,8 @@ class Decoder:
         self.start = self.n_forward = 0  # first token of the window; tokens the model has processed
         self._refill()
 
-    window = property(lambda self: self.ids[:, self.start:], doc="The tokens the model sees now.")  # (B, T)
+    window = property(lambda self: self.ids[:, self.start:],
+                      doc="The tokens the model sees now (B, T).")
 
     @torch.inference_mode()
     def _run(self, ids, cache=None) -> Tensor:
@@ -230,7 +248,7 @@ class Decoder:
         return (out[0] if isinstance(out, tuple) else out)[:, -1].float()
 
     def _refill(self):
-        "Slide the window if the text outgrew it, then run the model over the whole window, into a new cache."
+        "Slide the window if the text outgrew it, then run the model over it, into a new cache."
         if self.block_size and self.ids.size(1) - self.start > self.block_size:
             self.start = self.ids.size(1) - self.n_keep
         self.cache = self.model.new_cache(self.ids.size(0)) if self.use_cache else None
@@ -239,7 +257,7 @@ class Decoder:
 # %% ../nbs/05a_sampling.ipynb #a74d3aab
 @patch
 def append(self:Decoder, tokens:Tensor, # (batch,) the next token of each sequence
-           rows:Tensor|None=None): # the sequence each token continues (beam search); None: row i goes on
+           rows:Tensor|None=None): # the row each token continues (beam search); None: row i goes on
     "Add one token to each sequence and compute the logits for the next one."
     if rows is not None:
         self.ids = self.ids[rows]
@@ -255,9 +273,9 @@ def beam_search(decoder:Decoder, # holds one sequence: the prompt
                 n_beams:int=4, # how many candidate texts to keep at each step
                 max_new_tokens:int=50, # length of the continuation
                 eos_id:int|None=None, # a token that ends a text
-                length_penalty:float=1.0, # an ended text ranks by log-probability / length**length_penalty
+                length_penalty:float=1.0, # an ended text ranks by log-prob / length**length_penalty
                ) -> list[tuple[list[int], float]]:
-    "The `n_beams` most likely continuations beam search finds, best first, each with its log-probability."
+    "The `n_beams` likeliest continuations beam search finds, best first, with their log-probability."
     if decoder.ids.size(0) != 1: raise SamplingError("beam search continues a single prompt")
     vocab, device = decoder.logits.size(-1), decoder.ids.device
     scores, new = torch.zeros(1, device=device), torch.empty(1, 0, dtype=torch.long, device=device)
@@ -268,7 +286,8 @@ def beam_search(decoder:Decoder, # holds one sequence: the prompt
         rows, tokens = flat // vocab, flat % vocab
         if eos_id is not None:
             ended = tokens == eos_id
-            finished += [(new[r].tolist(), s) for r, s in zip(rows[ended].tolist(), top[ended].tolist())]
+            finished += [(new[r].tolist(), s)
+                         for r, s in zip(rows[ended].tolist(), top[ended].tolist())]
             rows, tokens, top = rows[~ended], tokens[~ended], top[~ended]
         if len(finished) >= n_beams: break
         rows, tokens, scores = rows[:n_beams], tokens[:n_beams], top[:n_beams]
@@ -348,9 +367,9 @@ class Continuation:
 def sample_tokens(model, # a GPT (or any model `Decoder` accepts)
                   ids:Tensor, # (batch, time) the prompts' tokens
                   config:SamplingConfig, # how to pick
-                  generator:torch.Generator|None=None, # random numbers (seeded for a reproducible run)
+                  generator:torch.Generator|None=None, # random numbers (seeded: a reproducible run)
                   use_cache:bool=True, # False reruns the window for every token
-                  pick:Callable=sample_next) -> Iterator[Tensor]: # how to choose a token (same: `pick_next`)
+                  pick:Callable=sample_next) -> Iterator[Tensor]: # how to pick (same: `pick_next`)
     "Yield the next token of every sequence (batch,), step by step, `config.max_new_tokens` times."
     decoder = Decoder(model, ids, use_cache)
     for i in range(config.max_new_tokens):
@@ -360,25 +379,27 @@ def sample_tokens(model, # a GPT (or any model `Decoder` accepts)
 
 def generate(model, # a GPT (or any model `Decoder` accepts)
              tokenizer, # the tokenizer it was trained with
-             prompt:str|list[str]='', # the text to continue, or a list of them ('' starts from a line break)
+             prompt:str|list[str]='', # a text to continue, or a list ('' starts from a line break)
              n:int=1, # how many continuations of each prompt
              seed:int|None=None, # makes the run reproducible
-             use_cache:bool=True, # False reruns the model over the whole window for every token (slow)
-             include_prompt:bool=True, # each text starts with its prompt (else the continuation only)
+             use_cache:bool=True, # False reruns the model over the whole window each token (slow)
+             include_prompt:bool=True, # the texts start with their prompt (else: continuation only)
              config:SamplingConfig|None=None, # settings to start from (the defaults if None)
              unknown:str|None=None, # 'unk': prompt text the tokenizer does not know is <unk>
-             **settings # any setting by name: max_new_tokens, temperature, top_k, ..., n_beams, stop
-            ) -> str|list[str]: # a str for one prompt and n=1, else a list: each prompt's n samples in turn
+             **settings # any setting: max_new_tokens, temperature, top_k, ..., n_beams, stop
+            ) -> str|list[str]: # a str for one prompt and n=1, else a list: each prompt's n samples
     "Continue `prompt` with `model`: sampling by the settings, or beam search when `n_beams > 1`."
     check_args(generate, dict(config=config, use_cache=use_cache, include_prompt=include_prompt),
                SamplingError)
     cfg = sampling_config(config, **settings)
     check_int('n', n, 1, 10_000, error=SamplingError)
     if cfg.n_beams > 1 and n > cfg.n_beams:
-        raise SamplingError(f"beam search finds at most n_beams={cfg.n_beams} texts, asked for n={n}")
+        raise SamplingError(f"beam search finds at most n_beams={cfg.n_beams} texts, "
+                            f"asked for n={n}")
     prompts = check_strs('prompt', prompt, SamplingError)
     encoded = [encode_prompt(tokenizer, p, unknown) for p in prompts]
-    generator, eos = make_generator(seed, device := model_device(model)), getattr(tokenizer, 'eos_id', None)
+    generator = make_generator(seed, device := model_device(model))
+    eos = getattr(tokenizer, 'eos_id', None)
     jobs = [ids for ids in encoded for _ in range(n)]  # one sequence per sample
     texts = [''] * len(jobs)
     with evaluating(model):
@@ -390,7 +411,7 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
                     for t in new: row.add(t)
                     texts[j * n + k] = row.text
         else:
-            for length in sorted({len(ids) for ids in jobs}):  # sequences of the same length run as one batch
+            for length in sorted({len(ids) for ids in jobs}):  # each length runs as one batch
                 members = [j for j, ids in enumerate(jobs) if len(ids) == length]
                 rows = [Continuation(tokenizer, jobs[j], cfg.stop, eos) for j in members]
                 batch = torch.tensor([jobs[j] for j in members], device=device)
@@ -398,5 +419,5 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
                     for row, t in zip(rows, tokens.tolist()): row.add(t)
                     if all(row.done for row in rows): break
                 for j, row in zip(members, rows): texts[j] = row.text
-    if include_prompt: texts = [p + t for p, t in zip([p for p in prompts for _ in range(n)], texts)]
+    if include_prompt: texts = [prompts[j // n] + t for j, t in enumerate(texts)]
     return texts[0] if isinstance(prompt, str) and n == 1 else texts
