@@ -9,9 +9,9 @@ __all__ = ['KNOWN_TEXTS', 'DEFAULT_CORPUS', 'MAX_TEXT_BYTES', 'CorpusError', 'Co
            'random_passage', 'distinctive_words', 'corpus_cli']
 
 # %% ../nbs/00_corpus.ipynb #9a06c615
+from collections.abc import Iterable
 import hashlib, math, os, random, re, sys, urllib.error, urllib.request, warnings
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,8 +275,8 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
     if not 0 <= valid_frac < 1:
         raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
     if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path")
-    one = isinstance(sources, (str, bytes, os.PathLike)) or not isinstance(sources, Iterable)
-    sources = [sources] if one else list(sources)
+    one = isinstance(sources, (str, bytes, os.PathLike, dict, set)) or not isinstance(sources, Iterable)
+    sources = [sources] if one else list(sources)  # a dict or a set is refused as a whole
     for s in sources:
         check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
     docs, seen = [load_document(s, data_dir, allow_download) for s in _expand(sources)], {}

@@ -406,7 +406,8 @@ def generate(model, # a GPT (or any model `Decoder` accepts)
         if cfg.n_beams > 1:
             for j, ids in enumerate(encoded):
                 decoder = Decoder(model, torch.tensor([ids], device=device), use_cache)
-                for k, (new, _) in enumerate(beam_search(decoder, cfg.n_beams, cfg.max_new_tokens, eos)[:n]):
+                found = beam_search(decoder, cfg.n_beams, cfg.max_new_tokens, eos)[:n]
+                for k, (new, _) in enumerate(found):
                     row = Continuation(tokenizer, ids, cfg.stop)
                     for t in new: row.add(t)
                     texts[j * n + k] = row.text

@@ -74,7 +74,7 @@ def make_tokenizer(kind:str, # a kind in `TOKENIZERS`: 'char', 'word' or 'bpe'
                    text:str, # the training text
                    **settings): # the kind's `train` settings: `vocab_size`, `min_freq`, ...
     "Train a tokenizer of `kind` on `text`."
-    if kind not in TOKENIZERS:
+    if not isinstance(kind, str) or kind not in TOKENIZERS:
         raise TokenizerError(f"unknown tokenizer kind {shown(kind)}: "
                              f"choose one of {', '.join(TOKENIZERS)}")
     settings = check_args(TOKENIZERS[kind].train, settings, TokenizerError, f'a {kind!r} tokenizer')
