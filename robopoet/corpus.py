@@ -275,8 +275,8 @@ def load_corpus(sources=DEFAULT_CORPUS, # known texts (by name), .txt files and 
     if not 0 <= valid_frac < 1:
         raise CorpusError(f"valid_frac must be in [0, 1), got {valid_frac!r}")
     if data_dir is not None: check_path('data_dir', data_dir, CorpusError, "a folder's path")
-    one = isinstance(sources, (str, bytes, os.PathLike, dict, set)) or not isinstance(sources, Iterable)
-    sources = [sources] if one else list(sources)  # a dict or a set is refused as a whole
+    one = isinstance(sources, (str, bytes, os.PathLike, dict, set))  # a dict or set: refused
+    sources = [sources] if one or not isinstance(sources, Iterable) else list(sources)
     for s in sources:
         check_path('sources', s, CorpusError, "a known text's name, a path, or a list of them")
     docs, seen = [load_document(s, data_dir, allow_download) for s in _expand(sources)], {}
