@@ -194,7 +194,7 @@ def measure_page(page, name: str, shots: Path) -> tuple[list[str], list[str], di
     shown = sum(len([l for l in c.splitlines() if l.strip()]) for c in codes)
     tests = sum(test_lines('\n'.join(l for l in c.splitlines() if l.strip())) for c in codes)
     share = tests / shown if shown else 0.0
-    if share > 0.25: warnings.append(f'{name}: {tests} of the {shown} code lines shown are tests ({share:.0%}; at most 25%)')
+    if share > 0.25: problems.append(f'{name}: {tests} of the {shown} code lines shown are tests ({share:.0%}; at most 25%)')
     outputs = page.eval_on_selector_all('.cell-output', 'els => els.map(e => e.textContent)')
     answered = sum('Correct!' in o for o in outputs)
     if answered: problems.append(f'{name}: {answered} self-check outputs say "Correct!" before the reader has answered '
