@@ -34,7 +34,7 @@ def greedy(logits:Tensor) -> Tensor:
 # %% ../nbs/05a_sampling.ipynb #3e052712
 def apply_temperature(logits:Tensor, # (..., vocab)
                       temperature:float) -> Tensor: # above 0 divides the logits; 0 is greedy
-    "`logits` / `temperature`: below 1 sharper, above 1 flatter; 0 keeps only the most likely token."
+    "`logits` / `temperature`: below 1 sharper, above 1 flatter; 0 keeps only the likeliest token."
     if temperature == 0:
         return logits.masked_fill(logits < logits.amax(-1, keepdim=True), -torch.inf)
     return logits / temperature
@@ -93,7 +93,7 @@ class Setting:
     kind = property(lambda self: int if isinstance(self.default, int) else float)
 
     def check(self, value):
-        "`value` if the setting takes it (None: a strategy is off), else a `SamplingError` saying why."
+        "`value` if the setting takes it (None: the strategy is off), else a `SamplingError`."
         if value is None and self.apply is not None: return self.off
         lo, hi, hint = self.lo, self.hi, f' ({self.help})'
         if self.kind is int: return check_int(self.name, value, lo, hi, hint, SamplingError)
@@ -141,7 +141,7 @@ def settings() -> list[Setting]:
     return [*GENERATION, *STRATEGIES.values()]
 
 class SamplingConfig(SimpleNamespace):
-    "A run's settings: a value for each of `settings()` (default unless given), and the stop strings."
+    "A run's settings: a value for each of `settings()` (default unless given), and stop strings."
     def __init__(self, stop:str|tuple=(), # strings that end the text when written (left out of it)
                  **values): # a value for any setting, by name
         known = {s.name: s for s in settings()}
@@ -185,7 +185,7 @@ def pick_next(logits:Tensor, # (batch, vocab) the model's scores for the next to
 
 # %% ../nbs/05a_sampling.ipynb #f3a1c0d2
 def exact_on_candidates(config:SamplingConfig) -> bool: # the run's settings
-    "Whether `sample_next` may keep to top-k's candidates: sampling, top-k on, `candidates` after it."
+    "May `sample_next` keep to top-k's candidates? Sampling, top-k on, `candidates` after it."
     on = [s for s in STRATEGIES.values() if getattr(config, s.name, s.default) != s.off]
     names = [s.name for s in on]
     return (not config.greedy and 'top_k' in names
@@ -221,7 +221,7 @@ def model_device(model) -> torch.device:
     return tensors[0].device if tensors else torch.device('cpu')
 
 class Decoder:
-    "Generation in progress for sequences of one length: their tokens, the model's window, its cache."
+    "Generation in progress for sequences of one length: their tokens, the window, its cache."
     def __init__(self, model, # a GPT, or a function of ids (B, T) giving logits (B, T, vocab)
                  ids:Tensor, # (batch, time) the prompts' tokens
                  # one token per step with the model's cache (False: the window)
@@ -275,7 +275,7 @@ def beam_search(decoder:Decoder, # holds one sequence: the prompt
                 eos_id:int|None=None, # a token that ends a text
                 length_penalty:float=1.0, # an ended text ranks by log-prob / length**length_penalty
                ) -> list[tuple[list[int], float]]:
-    "The `n_beams` likeliest continuations beam search finds, best first, with their log-probability."
+    "The `n_beams` likeliest continuations beam search finds, best first, with their log-probs."
     if decoder.ids.size(0) != 1: raise SamplingError("beam search continues a single prompt")
     vocab, device = decoder.logits.size(-1), decoder.ids.device
     scores, new = torch.zeros(1, device=device), torch.empty(1, 0, dtype=torch.long, device=device)
