@@ -3,6 +3,7 @@
     python bench/bench_training.py throughput      # tokens/s, MFU, memory; reference vs robopoet, interleaved
     python bench/bench_training.py quality         # time to val 1.886 and the best val in 120 s of training
     python bench/bench_training.py original        # Hamlet + Alice with gpt_small.yaml, every tokenizer
+    python bench/bench_training.py recipes         # the best val in 120 s: char_cpu against variants of it
     python bench/bench_training.py throughput --device cuda   # nanoGPT's GPU defaults against robopoet on a GPU
     python bench/bench_training.py quality --device cuda      # time to val 1.47, nanoGPT's shakespeare_char recipe
 
@@ -307,6 +308,35 @@ def report_quality(args):
                        ' The curves are in the CSV beside this file.')
 
 
+RECIPES = {  # name: overrides of char_cpu.yaml; the budget race tells which reaches the lowest loss in the time
+    'char_cpu': [], 'batch 16': ['training.batch_size=16'], 'batch 48': ['training.batch_size=48'],
+    '3 layers': ['model.n_layer=3'], 'width 192': ['model.n_embd=192', 'model.n_head=6'],
+    'context 128': ['model.block_size=128'], 'dropout 0.1': ['model.dropout=0.1'],
+}
+
+def report_recipes(args):
+    "Each recipe's best validation loss within the budget, its max_steps set by timing its first steps here."
+    device, env, log = args.device, environment(args.device), lambda s: print(s, flush=True)
+    print_environment(env)
+    rows = []
+    for name in args.recipes or RECIPES:
+        log(f"\n--- {name}")
+        recipe = BUDGET_RECIPE + RECIPES[name]
+        if args.wait_quiet: wait_for_quiet(args.wait_quiet)
+        recipe += [f'training.max_steps={steps_for("char_cpu", recipe, device, args.budget, log, pause=args.wait_quiet)}']
+        r = robopoet_run(name, 'char_cpu', recipe, device, args.target, args.budget, log, args.wait_quiet)
+        rows.append({'recipe': name, 'overrides of char_cpu': ' '.join(RECIPES[name]) or '-', 'steps': r['steps'],
+                     f'best val in {args.budget:.0f} s': round(r['best'][0], 4), 'at step': r['best'][1],
+                     'training s': round(r['train'], 1), 'others (cores)': round(r['others'], 2)})
+    print(f"\n{'recipe':14} {'steps':>6} {'best val':>9}")
+    for row in rows: print(f"{row['recipe']:14} {row['steps']:6d} {row[f'best val in {args.budget:.0f} s']:9.4f}")
+    record('training_recipes', f'The best validation loss in {args.budget:.0f} s of training: char_cpu and variants',
+           tables=[{'title': f'Best validation loss within {args.budget:.0f} s of training', 'rows': rows}], env=env,
+           description='Each recipe trains on tiny-shakespeare (characters) for as many steps as fit in the budget '
+                       '(timed on its first steps), with a cosine schedule ending there, validating every 100 steps '
+                       'on every validation token. A bigger model or batch does fewer steps in the same time.')
+
+
 # ---------------------------------------------------------------------------------------------- the original project's goals
 def report_original(args):
     env = environment(args.device)
@@ -337,7 +367,7 @@ def report_original(args):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('what', choices=['throughput', 'quality', 'original', 'all'])
+    ap.add_argument('what', choices=['throughput', 'quality', 'original', 'recipes', 'all'])
     ap.add_argument('--device', default='cpu', help='cpu or cuda (a GPU: nanoGPT\'s GPU defaults for the reference)')
     ap.add_argument('--shapes', nargs='*', choices=list(SHAPES), help='throughput: model shapes (default: the device\'s two)')
     ap.add_argument('--rounds', type=int, default=5, help='throughput: rounds per contender (the median is kept)')
@@ -348,6 +378,7 @@ if __name__ == '__main__':
     ap.add_argument('--budget', type=float, default=120.0, help='quality on CPU: seconds of training for the best loss')
     ap.add_argument('--skip-reference', action='store_true', help="quality: leave out the reference's run (minutes)")
     ap.add_argument('--budget-overrides', nargs='*', default=[], help="quality: overrides for the budget recipe")
+    ap.add_argument('--recipes', nargs='*', choices=list(RECIPES), help='recipes: which (default: all)')
     ap.add_argument('--kinds', nargs='*', default=['word', 'char', 'bpe'], help="original: tokenizers")
     ap.add_argument('--eval-every', type=int, default=50, help="original: steps between validations")
     ap.add_argument('--threads', type=int, default=0, help='torch CPU threads (0: torch default)')

@@ -273,13 +273,27 @@ def _norm(m:nn.Module, x): # a LayerNorm or RMSNorm; its input
     if isinstance(m, RMSNorm): return F.rms_norm(x, (x.size(-1),), m.weight, m.eps)
     return torch.layer_norm(x, m.normalized_shape, m.weight, m.bias, m.eps)  # F.layer_norm, minus its checks
 
+def _linear(x, # (rows, in) vectors
+            weight_t, # (in, out): the layer's weight, transposed
+            bias): # (out,), or None
+    "`F.linear(x, weight, bias)` from the transposed weight."
+    return x @ weight_t if bias is None else torch.addmm(bias, x, weight_t)
+
+def _transposed(linear:nn.Linear) -> tuple:
+    "(weight transposed, bias): a contiguous copy on a CPU, where products stream it; else a view."
+    w = linear.weight
+    return w.t().contiguous() if w.device.type == 'cpu' else w.t(), linear.bias
+
 @patch
 def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
-    "Per block: norms, (weight, bias) of the four linear layers, attention and MLP, as `step` reads them."
-    if cache.weights is None or cache.weights[0] is not self:  # once per cache: a module's attribute costs
-        pair = lambda linear: (linear.weight, linear.bias)      # ~1 us, and a step would read ~150
-        cache.weights = self, [(b.ln_1, pair(b.attn.c_attn), pair(b.attn.c_proj), b.ln_2, pair(b.mlp.c_fc),
-                                pair(b.mlp.c_proj), b.attn, b.mlp) for b in self.transformer.h]
+    "Per block: norms, (transposed weight, bias) of its linear layers, attention, MLP: for `step`."
+    if cache.weights is None or cache.weights[0] is not self:  # once per cache (an attribute: ~1 us)
+        now = [(p.data_ptr(), p._version) for p in self.parameters()]  # changes when a weight does
+        if getattr(self, '_step_weights', (None,))[0] != now:
+            self._step_weights = now, [(b.ln_1, _transposed(b.attn.c_attn), _transposed(b.attn.c_proj),
+                                        b.ln_2, _transposed(b.mlp.c_fc), _transposed(b.mlp.c_proj),
+                                        b.attn, b.mlp) for b in self.transformer.h]
+        cache.weights = self, self._step_weights[1]
     return cache.weights[1]
 
 # %% ../nbs/03_gpt.ipynb #c4d1a7e4
@@ -293,9 +307,10 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
     x = F.embedding(idx, self.transformer.wte.weight)
     if cfg.rotary: rope = self.rope_cos[s:s+T], self.rope_sin[s:s+T]
     else: x, rope = x + self.transformer.wpe.weight[s:s+T], None
+    x = x.view(B * T, cfg.n_embd)  # a row per token: each linear layer is one matrix product
     weights = self.step_weights(cache)
     for i, (ln_1, c_attn, c_proj, ln_2, c_fc, mlp_proj, attn, mlp) in enumerate(weights):
-        qkv = F.linear(_norm(ln_1, x), *c_attn).view(B, T, 3, cfg.n_head, cfg.head_dim)
+        qkv = _linear(_norm(ln_1, x), *c_attn).view(B, T, 3, cfg.n_head, cfg.head_dim)
         qkv = qkv.permute(2, 0, 3, 1, 4)  # (3, B, heads, T, head_dim)
         if attn.q_norm is None and rope is None: (keys, values), q = cache.write(i, qkv[1:]), qkv[0]
         else:
@@ -305,10 +320,10 @@ def step(self:GPT, idx, # `(B, T)` token ids that continue the tokens in `cache`
             keys, values = cache.write(i, torch.stack([k, v]))
         if T == 1: y = F.scaled_dot_product_attention(q, keys, values)  # a lone token sees them all
         else: y = attn.attend(q, keys, values)
-        x = x + F.linear(y.transpose(1, 2).reshape(B, T, cfg.n_embd), *c_proj)
-        x = x + F.linear(mlp.activate(F.linear(_norm(ln_2, x), *c_fc)), *mlp_proj)
+        x = x + _linear(y.transpose(1, 2).reshape(B * T, cfg.n_embd), *c_proj)
+        x = x + _linear(mlp.activate(_linear(_norm(ln_2, x), *c_fc)), *mlp_proj)
     cache.pos = s + T
-    return F.linear(_norm(self.transformer.ln_f, x[:, -1]), self.lm_head.weight)
+    return F.linear(_norm(self.transformer.ln_f, x.view(B, T, -1)[:, -1]), self.lm_head.weight)
 
 # %% ../nbs/03_gpt.ipynb #dcdf6071
 @patch

@@ -14,10 +14,11 @@ from torch import nn, Tensor
 from fastcore.basics import patch
 
 from .checks import SettingError, check_args, check_has, check_int, check_number, check_strs
+from .tokenizer import WordJoiner
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'GENERATION', 'SamplingError', 'greedy', 'apply_temperature', 'top_k_filter', 'top_p_filter',
-           'min_p_filter', 'penalize_repetition', 'Setting', 'strategy', 'settings', 'SamplingConfig',
+__all__ = ['STRATEGIES', 'GENERATION', 'SamplingError', 'greedy', 'apply_temperature', 'top_k_filter', 'outside_nucleus',
+           'top_p_filter', 'min_p_filter', 'penalize_repetition', 'Setting', 'strategy', 'settings', 'SamplingConfig',
            'sampling_config', 'next_token_probs', 'pick_next', 'exact_on_candidates', 'sample_next', 'context_size',
            'model_device', 'Decoder', 'beam_search', 'encode_prompt', 'evaluating', 'make_generator', 'Continuation',
            'sample_tokens', 'generate']
@@ -48,13 +49,18 @@ def top_k_filter(logits:Tensor, # (..., vocab)
     return logits.masked_fill(logits < kth, float('-inf'))
 
 # %% ../nbs/05a_sampling.ipynb #9e541598
+def outside_nucleus(sorted_logits:Tensor, # (..., n) each row largest first
+                    p:float) -> Tensor: # the probability the nucleus holds
+    "Which of `sorted_logits` fall outside the nucleus: the more likely ones already hold `p`."
+    probs = sorted_logits.softmax(-1)
+    return probs.cumsum(-1) - probs >= p
+
 def top_p_filter(logits:Tensor, # (..., vocab)
                  p:float) -> Tensor: # the probability the kept tokens hold; 1 keeps them all
     "Nucleus: keep the fewest most likely tokens whose probabilities add up to at least `p`."
     if p >= 1: return logits
     sorted_logits, order = logits.sort(-1, descending=True)
-    probs = sorted_logits.softmax(-1)
-    drop = probs.cumsum(-1) - probs >= p  # the more likely tokens already hold p
+    drop = outside_nucleus(sorted_logits, p)
     return logits.masked_fill(drop.scatter(-1, order, drop), float('-inf'))
 
 # %% ../nbs/05a_sampling.ipynb #04553c62
@@ -202,6 +208,7 @@ def sample_next(logits:Tensor, # (batch, vocab) the model's scores for the next 
         value = getattr(config, s.name, s.default)
         if value == s.off or (s.context and previous is None): continue
         if s.name == 'top_k': x, ids = x.topk(min(value, x.size(-1)))  # (batch, k), best first
+        elif s.name == 'top_p': x = x.masked_fill(outside_nucleus(x, value), -torch.inf)  # sorted
         else: x = s.apply(x, value, previous) if s.context else s.apply(x, value)
     q = torch.empty_like(logits).exponential_(1, generator=generator)  # multinomial's own draws
     return ids.gather(-1, (x.softmax(-1) / q.gather(-1, ids)).argmax(-1, keepdim=True)).squeeze(-1)
@@ -339,17 +346,26 @@ class Continuation:
                  eos_id:int|None=None): # the token that ends the text
         self.tokenizer, self.stop, self.eos_id, self.text, self.done = tokenizer, stop, eos_id, '', False
         self.ids, self.n_prompt, self.prefix = list(prompt_ids), len(prompt_ids), tokenizer.decode(prompt_ids)
-        self.kind = getattr(tokenizer, 'kind', None)  # 'char': a piece each; 'bpe': bytes, decoded in one go
+        self.kind = getattr(tokenizer, 'kind', None)  # char, word: a piece each; bpe: bytes
         self.raw = bytearray() if self.kind == 'bpe' and not self.prefix.endswith('\ufffd') else None
+        if self.kind == 'word':  # the spacing rules read left to right: the prompt's words first
+            self.words = WordJoiner()
+            for i in prompt_ids: self._add_word(i)
+
+    def _add_word(self, token:int) -> str:
+        "What word `token` adds to the text (nothing for `<pad>`, as `decode` has it)."
+        if token == getattr(self.tokenizer, 'pad_id', None): return ''
+        return self.words.add(self.tokenizer.token_text(token))
 
     def add(self, token:int): # the next token
         "Add `token` to the text, unless the text is done; a stop string or `eos_id` ends it."
         if self.done or token == self.eos_id: self.done = True; return
         self.ids.append(token)
         if self.kind == 'char': self.text += self.tokenizer.token_text(token)
+        elif self.kind == 'word': self.text += self._add_word(token)
         elif self.raw is not None:  # all the bytes in one call: a character cut at the end shows as U+FFFD
             self.raw += self.tokenizer.token_bytes(token); self.text = self.raw.decode('utf-8', 'replace')
-        else:  # words (a space depends on the words before) or a cut character: decode the whole text again
+        else:  # another kind of tokenizer, or a cut character: decode the whole text again
             full = self.tokenizer.decode(self.ids)
             if full.startswith(self.prefix): self.text = full[len(self.prefix):]
             else: self.text = self.tokenizer.decode(self.ids[self.n_prompt:])

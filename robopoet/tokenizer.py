@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['MAX_VOCAB_SIZE', 'MAX_VOCAB_BYTES', 'UNKNOWN_CHOICES', 'TOKENIZERS', 'WORD_PATTERN', 'WORD_SPECIALS', 'GPT2_PATTERN',
            'BPE_SPECIALS', 'SAFE_PATTERNS', 'TokenizerError', 'Tokenizer', 'register_tokenizer', 'make_tokenizer',
-           'visible', 'CharTokenizer', 'split_words', 'join_words', 'WordTokenizer', 'merge', 'train_merges',
-           'BPETokenizer', 'bytes_to_unicode', 'bits_per_char']
+           'visible', 'CharTokenizer', 'split_words', 'WordJoiner', 'join_words', 'WordTokenizer', 'merge',
+           'train_merges', 'BPETokenizer', 'bytes_to_unicode', 'bits_per_char']
 
 # %% ../nbs/01_tokenizer.ipynb #f3c03697
 import heapq, json, math, re
@@ -147,10 +147,13 @@ _DASH = set('-—–/')  # rule 3: no space on either side
 _APOS = set('’\'')  # rule 4: an apostrophe, or a closing single quote
 _is_word = re.compile(r'\w').match
 
-def join_words(tokens): # word tokens, as `split_words` cuts them
-    "The text of word `tokens`, with spaces put back by the rules above."
-    out, prev, glue_next, open_single, open_double = [], '', True, 0, False
-    for t in tokens:
+class WordJoiner:
+    "`join_words` one token at a time: what each token adds to the text, a space before it or not."
+    def __init__(self): self.state = '', True, 0, False  # prev, glue_next, open_single, open_double
+
+    def add(self, t:str) -> str: # the next word token
+        "The text `t` adds: itself, after a space where the rules above want one."
+        prev, glue_next, open_single, open_double = self.state
         glue_prev = t == '\n' or t in _CLOSE or t in _DASH                      # rules 1-3
         glue = t == '\n' or t in _OPEN or t in _DASH
         if t in _APOS:                                                           # rule 4
@@ -165,9 +168,14 @@ def join_words(tokens): # word tokens, as `split_words` cuts them
             glue_next = bool(_is_word(t))
             if not glue_next and open_single: open_single -= 1
         words_touch = _is_word(prev[-1:]) and _is_word(t)                        # rule 7
-        if out and not (glue_prev or glue_next) or words_touch: out.append(' ')
-        out.append(t); prev, glue_next = t, glue
-    return ''.join(out)
+        space = ' ' if prev and not (glue_prev or glue_next) or words_touch else ''
+        self.state = t, glue, open_single, open_double
+        return space + t
+
+def join_words(tokens): # word tokens, as `split_words` cuts them
+    "The text of word `tokens`, with spaces put back by the rules above."
+    joiner = WordJoiner()
+    return ''.join(joiner.add(t) for t in tokens)
 
 # %% ../nbs/01_tokenizer.ipynb #8641b817
 @register_tokenizer
