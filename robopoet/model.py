@@ -288,8 +288,10 @@ def _transposed(linear:nn.Linear) -> tuple:
 def step_weights(self:GPT, cache:KVCache) -> list: # the cache `step` is filling
     "Per block: norms, (transposed weight, bias) of its linear layers, attention, MLP: for `step`."
     if cache.weights is None or cache.weights[0] is not self:  # once per cache (an attribute: ~1 us)
-        now = [(p.data_ptr(), p._version) for p in self.parameters()]  # changes when a weight does
-        if getattr(self, '_step_weights', (None,))[0] != now:
+        params = list(self.parameters())  # (address, version) changes when a weight does; tensors made
+        now = (None if any(p.is_inference() for p in params)  # under inference_mode have no version
+               else [(p.data_ptr(), p._version) for p in params])
+        if now is None or getattr(self, '_step_weights', (None,))[0] != now:
             self._step_weights = now, [(b.ln_1, _transposed(b.attn.c_attn), _transposed(b.attn.c_proj),
                                         b.ln_2, _transposed(b.mlp.c_fc), _transposed(b.mlp.c_proj),
                                         b.attn, b.mlp) for b in self.transformer.h]
