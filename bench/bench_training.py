@@ -308,7 +308,7 @@ def report_quality(args):
                        ' The curves are in the CSV beside this file.')
 
 
-RECIPES = {  # name: overrides of char_cpu.yaml; the budget race tells which reaches the lowest loss in the time
+RECIPES = {  # name: overrides of char_cpu.yaml; the race tells which reaches the lowest loss in the time
     'char_cpu': [], 'batch 16': ['training.batch_size=16'], 'batch 48': ['training.batch_size=48'],
     '3 layers': ['model.n_layer=3'], 'width 192': ['model.n_embd=192', 'model.n_head=6'],
     'context 128': ['model.block_size=128'], 'dropout 0.1': ['model.dropout=0.1'],
@@ -318,23 +318,26 @@ def report_recipes(args):
     "Each recipe's best validation loss within the budget, its max_steps set by timing its first steps here."
     device, env, log = args.device, environment(args.device), lambda s: print(s, flush=True)
     print_environment(env)
-    rows = []
+    rows, best = [], f'best val in {args.budget:.0f} s'
     for name in args.recipes or RECIPES:
         log(f"\n--- {name}")
         recipe = BUDGET_RECIPE + RECIPES[name]
         if args.wait_quiet: wait_for_quiet(args.wait_quiet)
-        recipe += [f'training.max_steps={steps_for("char_cpu", recipe, device, args.budget, log, pause=args.wait_quiet)}']
+        steps = steps_for('char_cpu', recipe, device, args.budget, log, pause=args.wait_quiet)
+        recipe += [f'training.max_steps={steps}']
         r = robopoet_run(name, 'char_cpu', recipe, device, args.target, args.budget, log, args.wait_quiet)
-        rows.append({'recipe': name, 'overrides of char_cpu': ' '.join(RECIPES[name]) or '-', 'steps': r['steps'],
-                     f'best val in {args.budget:.0f} s': round(r['best'][0], 4), 'at step': r['best'][1],
+        rows.append({'recipe': name, 'overrides of char_cpu': ' '.join(RECIPES[name]) or '-',
+                     'steps': r['steps'], best: round(r['best'][0], 4), 'at step': r['best'][1],
                      'training s': round(r['train'], 1), 'others (cores)': round(r['others'], 2)})
     print(f"\n{'recipe':14} {'steps':>6} {'best val':>9}")
-    for row in rows: print(f"{row['recipe']:14} {row['steps']:6d} {row[f'best val in {args.budget:.0f} s']:9.4f}")
-    record('training_recipes', f'The best validation loss in {args.budget:.0f} s of training: char_cpu and variants',
-           tables=[{'title': f'Best validation loss within {args.budget:.0f} s of training', 'rows': rows}], env=env,
-           description='Each recipe trains on tiny-shakespeare (characters) for as many steps as fit in the budget '
-                       '(timed on its first steps), with a cosine schedule ending there, validating every 100 steps '
-                       'on every validation token. A bigger model or batch does fewer steps in the same time.')
+    for row in rows: print(f"{row['recipe']:14} {row['steps']:6d} {row[best]:9.4f}")
+    budget = f'{args.budget:.0f} s'
+    record('training_recipes', f'The best validation loss in {budget} of training: char_cpu and variants',
+           tables=[{'title': f'Best validation loss within {budget} of training', 'rows': rows}], env=env,
+           description='Each recipe trains on tiny-shakespeare (characters) for as many steps as fit in '
+                       'the budget (timed on its first steps), with a cosine schedule ending there, '
+                       'validating every 100 steps on every validation token. A bigger model or batch does '
+                       'fewer steps in the same time.')
 
 
 # ---------------------------------------------------------------------------------------------- the original project's goals
