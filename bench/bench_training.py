@@ -6,6 +6,8 @@
     python bench/bench_training.py recipes         # the best val in 120 s: char_cpu against variants of it
     python bench/bench_training.py throughput --device cuda   # nanoGPT's GPU defaults against robopoet on a GPU
     python bench/bench_training.py quality --device cuda      # time to val 1.47, nanoGPT's shakespeare_char recipe
+    ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 \
+        python bench/bench_training.py throughput  # this CPU run as one with AVX2 only: no bf16, fp32 against fp32
 
 Every ratio is measured in one process: the contenders take turns, round by round, and the figure kept is
 the median of the rounds. Each round also records how many CPU cores other processes kept busy meanwhile
@@ -130,18 +132,21 @@ def report_throughput(args):
         c = ref.c
         fpt = flops_per_token(ref.raw.num_params() - c.vocab_size * c.n_embd, c.vocab_size, c.n_layer, c.n_embd, c.block_size)
         typical, n_quiet = summarise(rates, others)
-        base = next(iter(typical.values()))
+        base, first = next(iter(typical.values())), next(iter(rates))
+        each = {k: [r / b for r, b in zip(rates[k], rates[first])] for k in runs}  # the ratio in each round
         print(f"\n{shape}: {c.n_layer} layers x {c.n_embd}, {c.n_head} heads, context {c.block_size}, batch {c.batch_size}, "
               f"dropout {c.dropout}, bias {c.bias}; {fpt / 1e6:.2f} MFLOP per token; {steps} steps per round; "
               f"{n_quiet} of {args.rounds} rounds quiet (others < {QUIET} cores)" + ('' if n_quiet >= 2 else ': medians of all rounds'))
         for k in runs:
             v = typical[k]
             row = {'shape': shape, 'contender': k, 'tokens/s': round(v), 'vs reference': round(v / base, 2),
+                   'vs reference, rounds': ' '.join(f'{r:.2f}' for r in each[k]),
                    'MFU': f'{v * fpt / 1e9 / peak:.1%}', 'warm-up s': round(warm[k][0], 1),
                    'quiet rounds': f'{n_quiet}/{args.rounds}', 'others (cores)': round(median(others[k]), 2)}
             if on_gpu: row['peak memory (GB)'] = round(warm[k][1], 2)
             rows.append(row)
-            print(f"  {k:28} {v:11,.0f} tokens/s  x{v / base:5.2f}  MFU {v * fpt / 1e9 / peak:6.1%}  warm-up "
+            print(f"  {k:28} {v:11,.0f} tokens/s  x{v / base:5.2f} (rounds x{min(each[k]):.2f} to "
+                  f"x{max(each[k]):.2f})  MFU {v * fpt / 1e9 / peak:6.1%}  warm-up "
                   f"{warm[k][0]:5.1f}s  rounds: {', '.join(f'{r:,.0f}' for r in rates[k])}  others: "
                   f"{', '.join(f'{o:.1f}' for o in others[k])}" + (f"  peak {warm[k][1]:.2f} GB" if on_gpu else ''), flush=True)
     figures = {f'{k} matmul peak (GFLOP/s)': v for k, v in peaks.items()}
@@ -149,7 +154,8 @@ def report_throughput(args):
     record('training_throughput' + ('_gpu' if on_gpu else ''),
            f'Training throughput on {"the GPU" if on_gpu else "the CPU"}: robopoet against a nanoGPT-style reference, same run',
            figures=figures, tables=[{'title': 'Tokens per second (median of the rounds)', 'rows': rows}], env=env,
-           description='The contenders take turns round by round; the ratio to the reference is what to compare. '
+           description='The contenders take turns round by round; the ratio to the reference is what to compare '
+                       '("vs reference, rounds": its ratio in each round, in order). '
                        'The reference runs with nanoGPT\'s defaults for the device (CPU: fp32, eager, for-loop AdamW; '
                        'GPU: bf16 autocast, fused AdamW, torch.compile). MFU is against the fastest matrix product '
                        'measured in the same run. Peak memory on a GPU: the weights plus the most the steps held '

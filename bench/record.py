@@ -7,6 +7,10 @@ import torch
 
 RESULTS = Path(__file__).resolve().parent/'results'
 FEATURES = ('avx2', 'fma', 'avx512f', 'avx512_bf16', 'avx512_fp16', 'amx_bf16', 'amx_tile')  # what matters to torch here
+# the variables that keep torch's kernels, MKL and oneDNN to smaller instruction sets; with AS_AVX2 a CPU with
+# AVX-512 runs as one with AVX2 only would (bf16 emulated), and the figures go to NAME_avx2.json
+ISA_LIMITS = ('ATEN_CPU_CAPABILITY', 'MKL_ENABLE_INSTRUCTIONS', 'ONEDNN_MAX_CPU_ISA')
+AS_AVX2 = 'ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2'
 
 
 # ---------------------------------------------------------------------------------------------- the machine
@@ -34,10 +38,19 @@ def environment(device='cpu') -> dict:
            'OMP_WAIT_POLICY': os.environ.get('OMP_WAIT_POLICY', 'unset'),
            'GOMP_SPINCOUNT': os.environ.get('GOMP_SPINCOUNT', 'unset'),
            'load average at start': round(os.getloadavg()[0], 2)}
-    if device.type == 'cuda':
-        p = torch.cuda.get_device_properties(device)
-        env.update(gpu=p.name, gpu_memory_gb=round(p.total_memory / 2**30, 1), cuda=torch.version.cuda,
-                   bf16_supported=torch.cuda.is_bf16_supported())
+    limits = isa_limits()
+    if limits: env.update({'instruction sets limited by': limits,
+                           'torch kernels': torch.backends.cpu.get_cpu_capability()})
+    return env if device.type != 'cuda' else _with_gpu(env, device)
+
+def isa_limits() -> str:
+    "The instruction-set limits in force, as `VAR=value` words ('' for none)."
+    return ' '.join(f'{k}={os.environ[k]}' for k in ISA_LIMITS if os.environ.get(k))
+
+def _with_gpu(env:dict, device) -> dict:
+    p = torch.cuda.get_device_properties(device)
+    env.update(gpu=p.name, gpu_memory_gb=round(p.total_memory / 2**30, 1), cuda=torch.version.cuda,
+               bf16_supported=torch.cuda.is_bf16_supported())
     return env
 
 def describe(env:dict) -> str:
@@ -47,13 +60,19 @@ def describe(env:dict) -> str:
             f"{env['cpu does bf16 in hardware']}), {env['threads']} torch threads, torch {env['torch']}")
     spin = [f'{k}={env[k]}' for k in ('OMP_WAIT_POLICY', 'GOMP_SPINCOUNT') if env[k] != 'unset']
     if spin: line += ', ' + ' '.join(spin)
+    if 'instruction sets limited by' in env:
+        line += f", run as a CPU with {env['torch kernels']} only ({env['instruction sets limited by']})"
     if 'gpu' in env: line = f"{env['gpu']} (CUDA {env['cuda']}), " + line
     return line + f", load average {env['load average at start']} at the start"
 
 def print_environment(env:dict):
     print(describe(env), flush=True)
+    if 'instruction sets limited by' in env:
+        kernels = env['torch kernels']
+        print(f"instruction sets limited: this CPU runs as one with {kernels} only would; "
+              f"figures go to NAME_{kernels.lower()}.json")
     if not env['cpu does bf16 in hardware'] and 'gpu' not in env:
-        print('this CPU has neither AVX-512 BF16 nor AMX: bf16 is emulated (slow), robopoet trains in fp32 here')
+        print('no bf16 in hardware (AVX-512 BF16 or AMX): bf16 is emulated (slow), robopoet trains in fp32')
 
 
 # ---------------------------------------------------------------------------------------------- how busy it was
@@ -114,7 +133,12 @@ def record(name:str, title:str, figures:dict=None, tables:list=None, description
     NAME.csv beside it, which the page plots."""
     RESULTS.mkdir(exist_ok=True)
     env = env or environment()
-    result = dict(title=title, command=' '.join(['python', f'bench/{Path(sys.argv[0]).name}', *sys.argv[1:]]),
+    limits = env.get('instruction sets limited by')
+    if limits:  # kept apart from the figures of the CPU as it is
+        kernels = env['torch kernels']
+        name, title = f'{name}_{kernels.lower()}', f'{title}, the CPU run with {kernels} only'
+    command = ([limits] if limits else []) + ['python', f'bench/{Path(sys.argv[0]).name}', *sys.argv[1:]]
+    result = dict(title=title, command=' '.join(command),
                   description=description, date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                   machine=describe(env), environment=env)
     if figures: result['figures'] = {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}
