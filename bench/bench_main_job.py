@@ -13,7 +13,8 @@ import argparse, csv, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
 from robopoet.checkpoint import load_model, read_checkpoint
-from robopoet.sampling import SamplingConfig, generate
+from robopoet.sampling import generate
+from robopoet.strategies import SamplingConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import _TICK, _busy_ticks, _own_ticks, environment, print_environment, record, wait_for_quiet

@@ -21,8 +21,8 @@ import torch
 from robopoet.checkpoint import load_model
 from robopoet.corpus import load_corpus
 from robopoet.model import GPT, GPTConfig
-from robopoet.sampling import (SamplingConfig, encode_prompt, evaluating, generate, make_generator, pick_next,
-                               sample_tokens)
+from robopoet.sampling import encode_prompt, evaluating, generate, make_generator, sample_tokens
+from robopoet.strategies import SamplingConfig, pick_next
 from robopoet.tokenizer import CharTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -7,10 +7,9 @@ import torch
 
 RESULTS = Path(__file__).resolve().parent/'results'
 FEATURES = ('avx2', 'fma', 'avx512f', 'avx512_bf16', 'avx512_fp16', 'amx_bf16', 'amx_tile')  # what matters to torch here
-# the variables that keep torch's kernels, MKL and oneDNN to smaller instruction sets; with AS_AVX2 a CPU with
-# AVX-512 runs as one with AVX2 only would (bf16 emulated), and the figures go to NAME_avx2.json
+# the variables that keep torch's kernels, MKL and oneDNN to smaller instruction sets: set to avx2, AVX2 and
+# AVX2, a CPU with AVX-512 runs as one with AVX2 only would (bf16 emulated); the figures go to NAME_avx2.json
 ISA_LIMITS = ('ATEN_CPU_CAPABILITY', 'MKL_ENABLE_INSTRUCTIONS', 'ONEDNN_MAX_CPU_ISA')
-AS_AVX2 = 'ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2'
 
 
 # ---------------------------------------------------------------------------------------------- the machine

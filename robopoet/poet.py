@@ -18,9 +18,10 @@ from .checkpoint import CheckpointError, load_model
 from .config import ConfigError
 from .runtime import pick_device
 from .tokenizer import UNKNOWN_CHOICES
-from .sampling import (Continuation, Decoder, SamplingConfig, SamplingError, Setting, encode_prompt,
-                               evaluating, generate, make_generator, model_device, next_token_probs,
-                               pick_next, sample_tokens, sampling_config, settings)
+from .sampling import (Continuation, Decoder, encode_prompt, evaluating, generate, make_generator,
+                               model_device, sample_tokens)
+from .strategies import (SamplingConfig, SamplingError, Setting, next_token_probs, pick_next,
+                                 sampling_config, settings)
 
 # %% auto #0
 __all__ = ['candidates_html', 'Poet', 'stream', 'interact', 'generate_cli']

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 
-CHAPTERS = ['04g_training', '05a_sampling', '05b_poet']
+CHAPTERS = ['04g_training', '05a_sampling', '05b_poet']  # each shows a sample of the class model
 FALLBACKS = ['shortened for quick tests', 'class_shortened', 'no char_cpu checkpoint', 'trained for 100 steps',
              'run `robopoet train --config char_cpu` first']
 LABELLED = re.compile(r'^===== (.+?) =====\n(.*?)(?=^=====|\Z)', re.M | re.S)
@@ -66,6 +66,14 @@ def test_from_the_full_class_model(name):
             good.append(label)
     assert good, (f'{name} shows no sample of 200+ characters labelled with its model and validation loss that '
                   f'reads as the corpus (85% corpus words, half of them distinct): {[l for l, _ in samples]}')
+
+
+def test_strategies_from_the_full_class_model():
+    "The strategies chapter draws the class model's distributions (it writes no samples): none of a fallback."
+    everything = '\n'.join(outputs('05_strategies'))
+    assert 'validation loss' in everything, "05_strategies should name the class model it shows: execute it"
+    for bad in FALLBACKS + ['error: ']:
+        assert bad not in everything, f'05_strategies shows {bad!r}: re-execute it with the class model trained in full'
 
 
 def test_trained_gpt_beats_the_bigram():
