@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict, fields
 
-import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,8 +16,8 @@ from .checks import SettingError, check_bool, check_choice, check_int, check_num
 from .attention import CausalSelfAttention, Dropout, RMSNorm, apply_rotary, rotary_tables
 
 # %% auto #0
-__all__ = ['NORMS', 'SIZE_LIMITS', 'MLPS', 'PARTS', 'ARROW', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache',
-           'KVLayer', 'param_counts', 'draw_gpt']
+__all__ = ['NORMS', 'SIZE_LIMITS', 'MLPS', 'PARTS', 'GPTConfig', 'make_norm', 'MLP', 'Block', 'GPT', 'KVCache', 'KVLayer',
+           'param_counts']
 
 # %% ../nbs/03_gpt.ipynb #7eac2bf6
 NORMS = ('layernorm', 'rmsnorm')
@@ -348,69 +347,3 @@ def param_counts(model:GPT) -> dict:
                 else 'output head' if name.startswith('lm_head') else 'norms')
         parts[part] += p.numel()
     return {k: v for k, v in parts.items() if v}
-
-# %% ../nbs/03_gpt.ipynb #8e0fcd33
-ARROW = {'arrowstyle': '->'}
-
-class _Diagram:
-    "Boxes stacked upwards on axes measured in inches; beside each arrow, the shape of what it carries."
-    def __init__(self, ax): self.ax, self.x, self.y = ax, 2.55, 0.2; ax.axis('off')
-    def box(self, text, color, dx=0.0, **kw):
-        self.ax.text(self.x + dx, self.y, text, ha='center', va='center', fontsize=kw.pop('size', 10),
-                     bbox={'boxstyle': 'round,pad=0.3', 'fc': color, 'ec': '0.35', 'lw': 0.8} | kw)
-    def step(self, text, color='w', shape='', gap=0.44):
-        "A box (or '+') here, then an arrow up to the next step with `shape` beside it."
-        if text == '+': self.box('+', 'w', size=12, boxstyle='circle,pad=0.1')
-        elif text: self.box(text, color)
-        self.ax.annotate('', (self.x, self.y + gap - 0.13), (self.x, self.y + 0.13), arrowprops=ARROW)
-        if shape: self.ax.text(self.x + 0.08, self.y + gap/2, shape, va='center',
-                               fontsize=9.5, family='monospace', color='#1f4e79')
-        self.at, self.y = self.y, self.y + gap
-    def around(self, y0, name, color):
-        "A residual connection from height `y0` around the steps since to the '+' just drawn, `name`d."
-        self.ax.plot([self.x, 0.6, 0.6], [y0, y0, self.at], color='0.55', lw=1)
-        self.ax.annotate('', (self.x - 0.12, self.at), (0.6, self.at), arrowprops=ARROW | {'color': '0.55'})
-        self.ax.text(0.38, (y0 + self.at)/2, name, rotation=90, ha='center', va='center', color=color)
-
-# %% ../nbs/03_gpt.ipynb #581f7e17
-def draw_gpt(config:GPTConfig, # the model to draw
-             ax=None): # matplotlib axes to draw on, 5 inches wide (a new figure by default)
-    "A block diagram of the GPT that `config` describes, with the shape of the tensor after each step."
-    c, mlp = config, MLP(config)  # the MLP's widths as the code builds them
-    E, H, hd, V = c.n_embd, c.n_head, c.head_dim, c.vocab_size
-    wide, hidden = mlp.c_fc.out_features, mlp.c_proj.in_features
-    act = {'gelu': 'GELU', 'gelu_tanh': 'GELU (tanh approximation)', 'relu2': 'ReLU²',
-           'swiglu': 'SiLU(first half) × second half'}[c.mlp]
-    norm, drop = {'rmsnorm': 'RMSNorm'}.get(c.norm, 'LayerNorm'), f', dropout {c.dropout}' * bool(c.dropout)
-    qk = ', then '.join(n for n, on in [('QK-norm', c.qk_norm), ('rotary positions', c.rotary)] if on)
-    fig = plt.figure() if ax is None else None
-    d = _Diagram(ax or fig.add_axes([0, 0, 1, 1]))
-    d.step('token ids', '#eeeeee', f'(B, T): B texts, T ≤ {c.block_size} tokens', gap=0.6 - 0.16*c.rotary)
-    if c.rotary: d.step(f'token embedding  {V:,} × {E}', '#cfe2f3')
-    else:
-        d.box(f'token embedding\n{V:,} × {E}', '#cfe2f3', dx=-1.2)
-        d.box(f'position embedding\n{c.block_size} × {E}', '#d9ead3', dx=1.2); d.step('+', gap=0.55)
-    d.step(f'dropout {c.dropout}', '#eeeeee', f'(B, T, {E})', gap=0.72)
-    bottom = d.y - 0.2
-    d.step(norm, '#f4cccc')
-    d.step(f'q, k, v: Linear {E} → {3*E}, {H} heads', '#fce5cd', f'(B, {H}, T, {hd}) each')
-    if qk: d.step(f'q, k: {qk}', '#fce5cd', f'(B, {H}, T, {hd})')
-    d.step(f'softmax(q·kᵀ/√{hd}), causal{drop}', '#fce5cd', f'(B, {H}, T, T) weights')
-    d.step('weights · v, heads side by side', '#fce5cd', f'(B, T, {E})')
-    d.step(f'Linear {E} → {E}{drop}', '#fce5cd')
-    d.step('+', shape=f'(B, T, {E})', gap=0.6); d.around(bottom + 0.05, 'causal self-attention', '#b45f06')
-    start = d.y - 0.34
-    d.step(norm, '#f4cccc')
-    d.step(f'Linear {E} → {wide:,}', '#d9d2e9', f'(B, T, {wide:,})')
-    d.step(act, '#d9d2e9', f'(B, T, {hidden:,})')
-    d.step(f'Linear {hidden:,} → {E}{drop}', '#d9d2e9')
-    d.step('+', shape=f'(B, T, {E})', gap=0.75); d.around(start, f'MLP, {hidden / E:.3g}× wide', '#674ea7')
-    d.ax.add_patch(plt.Rectangle((0.2, bottom), 4.6, d.at + 0.2 - bottom, fc='#fff8e1', ec='0.4', ls='--'))
-    d.ax.text(4.7, d.at + 0.1, f'× {c.n_layer} blocks', ha='right', va='top', fontsize=10.5, weight='bold')
-    d.step(f'final {norm}', '#f4cccc')
-    head = 'tied to the token embedding' if c.tie_weights else 'its own weights'
-    d.step(f'LM head: Linear {E} → {V:,}, {head}', '#cfe2f3', f'(B, T, {V:,}) logits')
-    d.box('softmax: next-token probabilities', '#eeeeee')
-    d.ax.set_xlim(0, 5); d.ax.set_ylim(0, d.y + 0.2)
-    if fig: fig.set_size_inches(5, d.y + 0.2)
-    return d.ax
