@@ -37,20 +37,18 @@ def environment(device='cpu') -> dict:
            'OMP_WAIT_POLICY': os.environ.get('OMP_WAIT_POLICY', 'unset'),
            'GOMP_SPINCOUNT': os.environ.get('GOMP_SPINCOUNT', 'unset'),
            'load average at start': round(os.getloadavg()[0], 2)}
-    limits = isa_limits()
-    if limits: env.update({'instruction sets limited by': limits,
-                           'torch kernels': torch.backends.cpu.get_cpu_capability()})
-    return env if device.type != 'cuda' else _with_gpu(env, device)
+    if limits := isa_limits():
+        env['instruction sets limited by'] = limits
+        env['torch kernels'] = torch.backends.cpu.get_cpu_capability()
+    if device.type == 'cuda':
+        p = torch.cuda.get_device_properties(device)
+        env.update(gpu=p.name, gpu_memory_gb=round(p.total_memory / 2**30, 1), cuda=torch.version.cuda,
+                   bf16_supported=torch.cuda.is_bf16_supported())
+    return env
 
 def isa_limits() -> str:
     "The instruction-set limits in force, as `VAR=value` words ('' for none)."
     return ' '.join(f'{k}={os.environ[k]}' for k in ISA_LIMITS if os.environ.get(k))
-
-def _with_gpu(env:dict, device) -> dict:
-    p = torch.cuda.get_device_properties(device)
-    env.update(gpu=p.name, gpu_memory_gb=round(p.total_memory / 2**30, 1), cuda=torch.version.cuda,
-               bf16_supported=torch.cuda.is_bf16_supported())
-    return env
 
 def describe(env:dict) -> str:
     "One line for the results page's `machine`."
@@ -71,7 +69,7 @@ def print_environment(env:dict):
         print(f"instruction sets limited: this CPU runs as one with {kernels} only would; "
               f"figures go to NAME_{kernels.lower()}.json")
     if not env['cpu does bf16 in hardware'] and 'gpu' not in env:
-        print('no bf16 in hardware (AVX-512 BF16 or AMX): bf16 is emulated (slow), robopoet trains in fp32')
+        print('this CPU has neither AVX-512 BF16 nor AMX: bf16 is emulated (slow), robopoet trains in fp32 here')
 
 
 # ---------------------------------------------------------------------------------------------- how busy it was
